@@ -1,0 +1,1 @@
+"""One folder per chat platform, each a thin translation layer over ``bot``."""
