@@ -237,8 +237,11 @@ def _from_spec(kb: KnowledgeBase, spec: QuestionSpec) -> Question:
     explanation = explain(entry, spec.explanation)
     tags = tuple(dict.fromkeys([*([spec.topic] if spec.topic else []), *entry.tags]))
     answer = tuple(spec.answer) if isinstance(spec.answer, list) else spec.answer
+    choices = list(spec.choices)
+    if spec.type != "true_false":  # authors tend to write the answer first
+        stable_rng("choices", spec.id).shuffle(choices)
     return Question(id=f"hand:{spec.id}", type=spec.type, prompt=collapse(spec.prompt),
-                    choices=tuple(spec.choices), answer=answer, explanation=explanation,
+                    choices=tuple(choices), answer=answer, explanation=explanation,
                     entry_id=entry.id, topic=spec.topic or _topic(entry.tags), tags=tags)
 
 
