@@ -9,6 +9,7 @@ MODULES = (
     "bot.commands.general",
     "bot.commands.settings",
     "bot.quiz.commands",
+    "bot.quiz.reports",
 )
 
 
