@@ -8,13 +8,18 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who did something. ``tenant`` is the Discord guild or Slack workspace."""
+    """Who did something. ``tenant`` is the Discord guild or Slack workspace.
+
+    The adapter decides ``is_teacher`` (platform roles, the tenant's teacher role) and
+    ``is_manager`` (may change the tenant's settings: Manage Server, workspace admin).
+    """
 
     platform: str
     tenant: str
     user_id: str
     display_name: str = ""
     is_teacher: bool = False
+    is_manager: bool = False
 
     @property
     def tenant_key(self) -> str:

@@ -1,0 +1,16 @@
+"""Command modules register themselves on import; :func:`load_commands` imports them all."""
+
+from __future__ import annotations
+
+import importlib
+
+#: Every feature module that declares commands, buttons or tickers.
+MODULES = (
+    "bot.commands.general",
+    "bot.commands.settings",
+)
+
+
+def load_commands() -> None:
+    for name in MODULES:
+        importlib.import_module(name)

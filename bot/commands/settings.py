@@ -1,0 +1,50 @@
+"""Tenant settings from chat: who counts as a teacher, the class's time zone."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.commands.registry import Option, command
+from bot.events import Command
+from bot.replies import Reply, private
+from bot.storage.tenants import get_tenant
+
+if TYPE_CHECKING:
+    from bot.app import StudyBot
+
+
+@command("settings teacher-role", "Choose the role (Discord) or user group (Slack) whose "
+         "members count as teachers. Server managers only.",
+         Option("role", "The role or user group id; `none` to clear it.", required=True))
+async def set_teacher_role(bot: StudyBot, cmd: Command) -> list[Reply]:
+    if not cmd.actor.is_manager:
+        return [private("Sorry, only someone who manages this server can choose the teacher role.")]
+    role = cmd.args["role"].strip()
+    async with bot.db.transaction() as session:
+        tenant = await get_tenant(session, cmd.actor.tenant_key, bot.clock.now())
+        tenant.teacher_role = None if role.lower() == "none" else role[:64]
+    if tenant.teacher_role is None:
+        return [private("Teacher role cleared: only server managers count as teachers now.")]
+    return [private(f"Members of {tenant.teacher_role} now count as teachers.")]
+
+
+@command("settings timezone", "Set the class's time zone for schedules (e.g. Europe/London).",
+         Option("timezone", "An IANA time zone name.", kind="timezone", required=True),
+         teacher_only=True)
+async def set_timezone(bot: StudyBot, cmd: Command) -> list[Reply]:
+    name = cmd.args["timezone"].strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return [private(f"`{name[:40]}` is not a time zone I know. Try one like Europe/London.")]
+    async with bot.db.transaction() as session:
+        tenant = await get_tenant(session, cmd.actor.tenant_key, bot.clock.now())
+        tenant.timezone = name
+    return [private(f"Time zone set to {name}.")]
+
+
+async def teacher_role(bot: StudyBot, tenant_key: str) -> str | None:
+    """The tenant's configured teacher role, for adapters deciding ``Actor.is_teacher``."""
+    async with bot.db.transaction() as session:
+        return (await get_tenant(session, tenant_key, bot.clock.now())).teacher_role
