@@ -238,9 +238,15 @@ def _from_spec(kb: KnowledgeBase, spec: QuestionSpec) -> Question:
     tags = tuple(dict.fromkeys([*([spec.topic] if spec.topic else []), *entry.tags]))
     answer = tuple(spec.answer) if isinstance(spec.answer, list) else spec.answer
     choices = list(spec.choices)
+    rng = stable_rng("choices", spec.id)
     if spec.type != "true_false":  # authors tend to write the answer first
-        stable_rng("choices", spec.id).shuffle(choices)
-    return Question(id=f"hand:{spec.id}", type=spec.type, prompt=collapse(spec.prompt),
+        rng.shuffle(choices)
+    prompt = collapse(spec.prompt)
+    if spec.type == "order":  # the buttons name orderings of these letters
+        while tuple(choices) == answer:
+            rng.shuffle(choices)
+        prompt += "\n" + "\n".join(f"{LETTERS[i]}. {c}" for i, c in enumerate(choices))
+    return Question(id=f"hand:{spec.id}", type=spec.type, prompt=prompt,
                     choices=tuple(choices), answer=answer, explanation=explanation,
                     entry_id=entry.id, topic=spec.topic or _topic(entry.tags), tags=tags)
 
@@ -286,14 +292,14 @@ def _event_questions(event: EventEntry) -> Iterator[Question]:
         f'"{event.title}" {past} in {{year}}.')
 
 
-def _bare_title(title: str) -> str:
+def bare_title(title: str) -> str:
     """"The Great Terror (Conquest)" -> "The Great Terror": no answer hidden in the prompt."""
     return re.sub(r"\s*\([^)]*\)\s*$", "", title).strip()
 
 
 def _work_questions(kb: KnowledgeBase, work: WorkEntry,
                     historians: set[str]) -> Iterator[Question]:
-    title = _bare_title(work.title)
+    title = bare_title(work.title)
     yield from _year_questions(work, work.year, work.year, None,
                                f"In which year was {title} first published?",
                                f"{title} was first published in {{year}}.")
@@ -354,8 +360,8 @@ def _term_questions(kb: KnowledgeBase, term: TermEntry) -> Iterator[Question]:
     if definition is None:
         return
     names = {a.lower() for a in term.aliases}
-    answer = _bare_title(term.title)
-    pool = {_bare_title(e.title) for e in kb.entries.values()
+    answer = bare_title(term.title)
+    pool = {bare_title(e.title) for e in kb.entries.values()
             if isinstance(e, TermEntry) and e.id != term.id}
     pool = {t for t in pool if t.lower() not in names and t.lower() != answer.lower()}
     wrong = stable_rng("which_term", term.id).sample(sorted(pool), min(3, len(pool)))
@@ -366,7 +372,7 @@ def _term_questions(kb: KnowledgeBase, term: TermEntry) -> Iterator[Question]:
 
 def _masked_definition(term: TermEntry, limit: int = 320) -> str | None:
     """The term's text with its name and aliases blanked out, or None if it would give it away."""
-    names = sorted({term.title, *term.aliases, _bare_title(term.title)}, key=len, reverse=True)
+    names = sorted({term.title, *term.aliases, bare_title(term.title)}, key=len, reverse=True)
     text = collapse(term.text)
     sentences = re.split(r"(?<=[.!?])\s+", text)
     short = ""
@@ -385,7 +391,7 @@ def _masked_definition(term: TermEntry, limit: int = 320) -> str | None:
 
 
 def _surname(title: str) -> str:
-    return _bare_title(title).split()[-1].lower()
+    return bare_title(title).split()[-1].lower()
 
 
 def _distinct_titles(pool: Sequence[Entry], answer: str, rng: random.Random,
