@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, exists, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,9 +31,10 @@ from bot.quiz.models import (
     QuizQuestion,
     QuizSession,
 )
-from bot.quiz.records import record_miss
+from bot.quiz.records import record_misses
 from bot.quiz.render import final_reply, question_reply, reveal_reply
 from bot.quiz.scoring import points
+from bot.quiz.sql import insert_or_ignore
 from bot.replies import Reply, private
 
 if TYPE_CHECKING:
@@ -302,28 +303,49 @@ async def reveal(bot: StudyBot, row_id: int) -> bool:
 
 async def _score_question(session: AsyncSession, quiz: QuizSession, row: QuizQuestion,
                           now: datetime) -> tuple[list[int], list[tuple[str, int]]]:
-    """Add the question's points to the players, move their streaks, record the misses."""
-    answers = list((await session.execute(
-        select(QuizAnswer).where(QuizAnswer.question_row == row.id))).scalars())
-    players = {p.user_id: p for p in (await session.execute(
-        select(QuizPlayer).where(QuizPlayer.session_id == quiz.id))).scalars()}
+    """Score the question's answers (speed and streak), move streaks, record the misses.
+
+    Points are settled here rather than at answer time: the streak an answer earns depends
+    on the previous question, and the answer path stays three statements long.
+    """
+    answers = (await session.execute(
+        select(QuizAnswer.id, QuizAnswer.user_id, QuizAnswer.display_name, QuizAnswer.choice,
+               QuizAnswer.correct, QuizAnswer.elapsed)
+        .where(QuizAnswer.question_row == row.id))).all()
+    await insert_or_ignore(session, QuizPlayer, [
+        {"session_id": quiz.id, "tenant_key": quiz.tenant_key, "user_id": a.user_id,
+         "display_name": a.display_name, "score": 0, "streak": 0, "answered": 0, "right": 0,
+         "created_at": now} for a in answers], ("session_id", "user_id"))
+    players = (await session.execute(
+        select(QuizPlayer.id, QuizPlayer.user_id, QuizPlayer.display_name, QuizPlayer.score,
+               QuizPlayer.streak, QuizPlayer.answered, QuizPlayer.right)
+        .where(QuizPlayer.session_id == quiz.id))).all()
     counts = [0] * len(row.data["options"])
     by_user = {a.user_id: a for a in answers}
-    for player in players.values():
+    scored, updated, misses = [], [], []
+    standings = []
+    for player in players:
         answer = by_user.get(player.user_id)
-        if answer is None:
-            player.streak = 0
-            continue
-        counts[answer.choice] += 1
-        player.answered += 1
-        player.score += answer.points
-        player.right += int(answer.correct)
-        player.streak = player.streak + 1 if answer.correct else 0
-        if not answer.correct:
-            await record_miss(session, quiz.tenant_key, answer.user_id, row.question_id,
-                              row.entry_id, now)
-    top = sorted(players.values(), key=lambda p: (-p.score, p.display_name, p.user_id))[:5]
-    return counts, [(p.display_name or p.user_id, p.score) for p in top]
+        score, streak, answered, right = player.score, 0, player.answered, player.right
+        if answer is not None:
+            gained = points(answer.correct, answer.elapsed, quiz.seconds, player.streak)
+            scored.append({"id": answer.id, "points": gained})
+            counts[answer.choice] += 1
+            score, answered = score + gained, answered + 1
+            right += int(answer.correct)
+            streak = player.streak + 1 if answer.correct else 0
+            if not answer.correct:
+                misses.append((player.user_id, row.question_id, row.entry_id))
+        updated.append({"id": player.id, "score": score, "streak": streak,
+                        "answered": answered, "right": right})
+        standings.append((player.display_name or player.user_id, score))
+    if scored:
+        await session.execute(update(QuizAnswer), scored)
+    if updated:
+        await session.execute(update(QuizPlayer), updated)
+    await record_misses(session, quiz.tenant_key, misses, now)
+    standings.sort(key=lambda s: (-s[1], s[0]))
+    return counts, standings[:5]
 
 
 async def finish(bot: StudyBot, session_id: int, stopped: bool) -> bool:
@@ -414,6 +436,14 @@ def _numbers(parts: list[str], count: int) -> tuple[int, ...] | None:
 
 async def _answer_once(bot: StudyBot, press: Press, session_id: int, position: int,
                        choice: int) -> list[Reply]:
+    """Check the question is open, then store the answer (or its one change).
+
+    One read (question, quiz and any earlier answer together) and one write: the hot path
+    of a class quiz, where thirty students answer within seconds. The write only happens if
+    the question is still open at that moment, and on PostgreSQL the read holds a share lock
+    on the question, so a reveal closing it waits for answers being stored: an answer the
+    student was told was counted is always in the reveal's scoring.
+    """
     now = bot.clock.now()
     actor = press.actor
     async with bot.db.transaction() as session:
@@ -421,10 +451,13 @@ async def _answer_once(bot: StudyBot, press: Press, session_id: int, position: i
             select(QuizQuestion.id, QuizQuestion.correct, QuizQuestion.opened_at,
                    QuizQuestion.deadline, QuizQuestion.closed_at, QuizQuestion.data,
                    QuizSession.tenant_key, QuizSession.kind, QuizSession.state,
-                   QuizSession.seconds)
+                   QuizAnswer.id.label("answer_id"), QuizAnswer.choice.label("previous"),
+                   QuizAnswer.changed)
             .join(QuizSession, QuizSession.id == QuizQuestion.session_id)
-            .where(QuizQuestion.session_id == session_id,
-                   QuizQuestion.position == position))).one_or_none()
+            .outerjoin(QuizAnswer, and_(QuizAnswer.question_row == QuizQuestion.id,
+                                        QuizAnswer.user_id == actor.user_id))
+            .where(QuizQuestion.session_id == session_id, QuizQuestion.position == position)
+            .with_for_update(read=True, of=QuizQuestion))).one_or_none()
         if found is None or found.tenant_key != actor.tenant_key or found.kind != GROUP:
             return [private(GONE)]
         labels = found.data["options"]
@@ -436,40 +469,36 @@ async def _answer_once(bot: StudyBot, press: Press, session_id: int, position: i
                 or now > found.deadline or found.state != RUNNING):
             return [private(f"Sorry, question {position + 1} has closed, so that answer "
                             "wasn't counted. Get ready for the next one!")]
-        existing = (await session.execute(select(QuizAnswer).where(
-            QuizAnswer.question_row == found.id, QuizAnswer.user_id == actor.user_id))
-        ).scalar_one_or_none()
-        if existing is not None and existing.choice == choice:
+        if found.answer_id is not None and found.previous == choice:
             return [private(f"You already chose **{labels[choice]}**.")]
-        if existing is not None and existing.changed:
+        if found.answer_id is not None and found.changed:
             return [private(f"You've already changed your answer once; "
-                            f"**{labels[existing.choice]}** stands.")]
-        player = await _player(session, session_id, actor, now)
+                            f"**{labels[found.previous]}** stands.")]
         elapsed = max((now - found.opened_at).total_seconds(), 0.0)
         right = choice == found.correct
-        scored = points(right, elapsed, found.seconds, player.streak)
-        if existing is not None:
-            existing.choice, existing.answered_at, existing.elapsed = choice, now, elapsed
-            existing.correct, existing.points, existing.changed = right, scored, True
+        still_open = exists().where(QuizQuestion.id == found.id,
+                                    QuizQuestion.closed_at.is_(None))
+        if found.answer_id is not None:
+            changed = await session.execute(
+                update(QuizAnswer).where(QuizAnswer.id == found.answer_id,
+                                         QuizAnswer.changed.is_(False), still_open)
+                .values(choice=choice, answered_at=now, elapsed=elapsed, correct=right,
+                        changed=True))
+            if changed.rowcount != 1:  # type: ignore[attr-defined]
+                return [private("Sorry, that change came too late; your first answer stands.")]
             return [private(f"Changed to **{labels[choice]}**. That's your final answer "
                             "for this question.")]
-        session.add(QuizAnswer(question_row=found.id, session_id=session_id,
-                               tenant_key=actor.tenant_key, position=position,
-                               user_id=actor.user_id, choice=choice, answered_at=now,
-                               elapsed=elapsed, correct=right, points=scored, changed=False))
+        values = {"question_row": found.id, "session_id": session_id,
+                  "tenant_key": actor.tenant_key, "position": position,
+                  "user_id": actor.user_id, "display_name": actor.name[:100], "choice": choice,
+                  "answered_at": now, "elapsed": elapsed, "correct": right, "points": 0,
+                  "changed": False}
+        columns = QuizAnswer.__table__.c
+        source = select(*(literal(v, columns[k].type).label(k) for k, v in values.items())
+                        ).where(still_open)
+        added = await session.execute(insert(QuizAnswer).from_select(list(values), source))
+        if added.rowcount != 1:  # type: ignore[attr-defined]
+            return [private(f"Sorry, question {position + 1} closed just before your answer "
+                            "arrived, so it wasn't counted.")]
     return [private(f"Got it: **{labels[choice]}**. You may change your answer once "
                     "before time is up.")]
-
-
-async def _player(session: AsyncSession, session_id: int, actor: Actor,
-                  now: datetime) -> QuizPlayer:
-    player = (await session.execute(select(QuizPlayer).where(
-        QuizPlayer.session_id == session_id, QuizPlayer.user_id == actor.user_id))
-    ).scalar_one_or_none()
-    if player is None:
-        player = QuizPlayer(session_id=session_id, tenant_key=actor.tenant_key,
-                            user_id=actor.user_id, display_name=actor.name[:100], score=0,
-                            streak=0, answered=0, right=0, created_at=now)
-        session.add(player)
-        await session.flush()
-    return player

@@ -98,7 +98,8 @@ async def solo_answer(bot: StudyBot, press: Press, parts: list[str]) -> list[Rep
         elapsed = (now - row.opened_at).total_seconds() if row.opened_at else 0.0
         session.add(QuizAnswer(question_row=row.id, session_id=session_id,
                                tenant_key=actor.tenant_key, position=position,
-                               user_id=actor.user_id, choice=choice, answered_at=now,
+                               user_id=actor.user_id, display_name=actor.name[:100],
+                               choice=choice, answered_at=now,
                                elapsed=elapsed, correct=right, points=0, changed=False))
         row.closed_at = now
         if not right:
