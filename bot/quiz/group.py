@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, exists, insert, literal, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import Actor, Place, Press
+from bot.quiz.answers import GONE, AnswerWriter
 from bot.quiz.bank import Question, question_bank
 from bot.quiz.models import (
     AUTO,
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 REVEAL_GAP = 6
 #: A quiz whose timer ran out this long ago (the bot was down) closes, results saved.
 OVERDUE = timedelta(minutes=10)
-GONE = "That quiz button no longer does anything."
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,86 +419,11 @@ async def answer(bot: StudyBot, press: Press, parts: list[str]) -> list[Reply]:
     numbers = _numbers(parts, 3)
     if numbers is None:
         return [private(GONE)]
-    for attempt in range(3):
-        try:
-            return await _answer_once(bot, press, *numbers)
-        except IntegrityError:  # the same student pressed twice at once: read the winner
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    session_id, position, choice = numbers
+    return await bot.service(AnswerWriter).submit(press.actor, session_id, position, choice)
 
 
 def _numbers(parts: list[str], count: int) -> tuple[int, ...] | None:
     if len(parts) != count or not all(p.isdigit() and len(p) < 10 for p in parts):
         return None
     return tuple(int(p) for p in parts)
-
-
-async def _answer_once(bot: StudyBot, press: Press, session_id: int, position: int,
-                       choice: int) -> list[Reply]:
-    """Check the question is open, then store the answer (or its one change).
-
-    One read (question, quiz and any earlier answer together) and one write: the hot path
-    of a class quiz, where thirty students answer within seconds. The write only happens if
-    the question is still open at that moment, and on PostgreSQL the read holds a share lock
-    on the question, so a reveal closing it waits for answers being stored: an answer the
-    student was told was counted is always in the reveal's scoring.
-    """
-    now = bot.clock.now()
-    actor = press.actor
-    async with bot.db.transaction() as session:
-        found = (await session.execute(
-            select(QuizQuestion.id, QuizQuestion.correct, QuizQuestion.opened_at,
-                   QuizQuestion.deadline, QuizQuestion.closed_at, QuizQuestion.data,
-                   QuizSession.tenant_key, QuizSession.kind, QuizSession.state,
-                   QuizAnswer.id.label("answer_id"), QuizAnswer.choice.label("previous"),
-                   QuizAnswer.changed)
-            .join(QuizSession, QuizSession.id == QuizQuestion.session_id)
-            .outerjoin(QuizAnswer, and_(QuizAnswer.question_row == QuizQuestion.id,
-                                        QuizAnswer.user_id == actor.user_id))
-            .where(QuizQuestion.session_id == session_id, QuizQuestion.position == position)
-            .with_for_update(read=True, of=QuizQuestion))).one_or_none()
-        if found is None or found.tenant_key != actor.tenant_key or found.kind != GROUP:
-            return [private(GONE)]
-        labels = found.data["options"]
-        if not 0 <= choice < len(labels):
-            return [private(GONE)]
-        if found.state == PAUSED and found.closed_at is None:
-            return [private("The quiz is paused; answer when your teacher resumes it.")]
-        if (found.closed_at is not None or found.opened_at is None or found.deadline is None
-                or now > found.deadline or found.state != RUNNING):
-            return [private(f"Sorry, question {position + 1} has closed, so that answer "
-                            "wasn't counted. Get ready for the next one!")]
-        if found.answer_id is not None and found.previous == choice:
-            return [private(f"You already chose **{labels[choice]}**.")]
-        if found.answer_id is not None and found.changed:
-            return [private(f"You've already changed your answer once; "
-                            f"**{labels[found.previous]}** stands.")]
-        elapsed = max((now - found.opened_at).total_seconds(), 0.0)
-        right = choice == found.correct
-        still_open = exists().where(QuizQuestion.id == found.id,
-                                    QuizQuestion.closed_at.is_(None))
-        if found.answer_id is not None:
-            changed = await session.execute(
-                update(QuizAnswer).where(QuizAnswer.id == found.answer_id,
-                                         QuizAnswer.changed.is_(False), still_open)
-                .values(choice=choice, answered_at=now, elapsed=elapsed, correct=right,
-                        changed=True))
-            if changed.rowcount != 1:  # type: ignore[attr-defined]
-                return [private("Sorry, that change came too late; your first answer stands.")]
-            return [private(f"Changed to **{labels[choice]}**. That's your final answer "
-                            "for this question.")]
-        values = {"question_row": found.id, "session_id": session_id,
-                  "tenant_key": actor.tenant_key, "position": position,
-                  "user_id": actor.user_id, "display_name": actor.name[:100], "choice": choice,
-                  "answered_at": now, "elapsed": elapsed, "correct": right, "points": 0,
-                  "changed": False}
-        columns = QuizAnswer.__table__.c
-        source = select(*(literal(v, columns[k].type).label(k) for k, v in values.items())
-                        ).where(still_open)
-        added = await session.execute(insert(QuizAnswer).from_select(list(values), source))
-        if added.rowcount != 1:  # type: ignore[attr-defined]
-            return [private(f"Sorry, question {position + 1} closed just before your answer "
-                            "arrived, so it wasn't counted.")]
-    return [private(f"Got it: **{labels[choice]}**. You may change your answer once "
-                    "before time is up.")]
