@@ -18,9 +18,9 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Row, and_, bindparam, exists, insert, select, tuple_, update
+from sqlalchemy import Row, Table, and_, bindparam, exists, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -110,7 +110,8 @@ def _insert_if_open() -> Any:
     params = {name: bindparam(name, type_=columns[name].type) for name in _ANSWER_COLUMNS}
     source = select(*(params[name] for name in _ANSWER_COLUMNS)).where(
         _still_open(params["question_row"]))
-    return insert(QuizAnswer.__table__).from_select(list(_ANSWER_COLUMNS), source)
+    table = cast(Table, QuizAnswer.__table__)  # Core, not the ORM's bulk insert
+    return insert(table).from_select(list(_ANSWER_COLUMNS), source)
 
 
 INSERT_IF_OPEN = _insert_if_open()

@@ -8,7 +8,10 @@ and a new bot process over the same database carries on where the old one stoppe
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import math
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -40,6 +43,8 @@ from bot.replies import Reply, private
 
 if TYPE_CHECKING:
     from bot.app import StudyBot
+
+log = logging.getLogger(__name__)
 
 #: Seconds between a reveal and the next question when the quiz moves on by itself.
 REVEAL_GAP = 6
@@ -398,18 +403,46 @@ async def tick(bot: StudyBot) -> None:
             select(QuizSession.id, QuizSession.current, QuizSession.total, QuizSession.next_at)
             .where(QuizSession.state == RUNNING, QuizSession.kind == GROUP,
                    QuizSession.next_at <= now))).all()
-    for row_id, deadline, countdown_at, position, session_id, total in due_questions:
-        if deadline is not None and deadline <= now:
-            await reveal(bot, row_id)
-            if now - deadline > OVERDUE or position + 1 >= total:
-                await finish(bot, session_id, stopped=False)
-        elif countdown_at is not None:
-            await countdown(bot, row_id, countdown_at)
-    for session_id, current, total, next_at in due_sessions:
-        if next_at is not None and now - next_at > OVERDUE:
+    steps = [_question_step(bot, now, *row) for row in due_questions]
+    steps += [_session_step(bot, now, *row) for row in due_sessions]
+    await _run_all(bot, steps)
+
+
+async def _question_step(bot: StudyBot, now: datetime, row_id: int, deadline: datetime | None,
+                         countdown_at: datetime | None, position: int, session_id: int,
+                         total: int) -> None:
+    if deadline is not None and deadline <= now:
+        await reveal(bot, row_id)
+        if now - deadline > OVERDUE or position + 1 >= total:
             await finish(bot, session_id, stopped=False)
-        else:
-            await advance(bot, session_id, current, total)
+    elif countdown_at is not None:
+        await countdown(bot, row_id, countdown_at)
+
+
+async def _session_step(bot: StudyBot, now: datetime, session_id: int, current: int,
+                        total: int, next_at: datetime | None) -> None:
+    if next_at is not None and now - next_at > OVERDUE:
+        await finish(bot, session_id, stopped=False)
+    else:
+        await advance(bot, session_id, current, total)
+
+
+#: Quiz steps run side by side on PostgreSQL; SQLite has one writer, so one at a time there.
+PARALLEL_STEPS = 8
+
+
+async def _run_all(bot: StudyBot, steps: list[Coroutine[Any, Any, None]]) -> None:
+    """Run the due steps (each about one quiz), a few at once; one failing stops no other."""
+    limit = asyncio.Semaphore(1 if bot.db.is_sqlite else PARALLEL_STEPS)
+
+    async def guarded(step: Coroutine[Any, Any, None]) -> None:
+        async with limit:
+            try:
+                await step
+            except Exception:
+                log.exception("quiz step failed")
+
+    await asyncio.gather(*(guarded(step) for step in steps))
 
 
 # --- Answers --------------------------------------------------------------------------------
