@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Row, Table, and_, bindparam, exists, insert, select, tuple_, update
+from sqlalchemy import Row, Table, and_, bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 GONE = "That quiz button no longer does anything."
 #: The most presses written in one transaction.
 MAX_BATCH = 500
+#: Batches written at the same time on PostgreSQL.
+WRITERS = 4
 
 
 @dataclass(slots=True)
@@ -53,14 +55,18 @@ class AnswerWriter:
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
         self._queue: list[Pending] = []
-        self._worker: asyncio.Task[None] | None = None
+        self._workers: set[asyncio.Task[None]] = set()
+        # SQLite has one writer; PostgreSQL overlaps transactions and groups their commits.
+        self._max_workers = 1 if bot.db.is_sqlite else WRITERS
 
     async def submit(self, actor: Actor, session_id: int, position: int,
                      choice: int) -> list[Reply]:
         future: asyncio.Future[list[Reply]] = asyncio.get_running_loop().create_future()
         self._queue.append(Pending(actor, session_id, position, choice, future))
-        if self._worker is None or self._worker.done():
-            self._worker = asyncio.create_task(self._drain())
+        # A worker not yet done is inside its loop and will look at the queue again.
+        self._workers = {w for w in self._workers if not w.done()}
+        if len(self._workers) < self._max_workers:
+            self._workers.add(asyncio.create_task(self._drain()))
         return await future
 
     async def _drain(self) -> None:
@@ -155,9 +161,11 @@ async def _questions(session: AsyncSession,
                QuizQuestion.closed_at, QuizQuestion.data, QuizSession.tenant_key,
                QuizSession.kind, QuizSession.state)
         .join(QuizSession, QuizSession.id == QuizQuestion.session_id)
-        .where(tuple_(QuizQuestion.session_id, QuizQuestion.position).in_(sorted(pairs)))
+        .where(QuizQuestion.session_id.in_(sorted({s for s, _ in pairs})),
+               QuizQuestion.position.in_(sorted({p for _, p in pairs})))
         .with_for_update(read=True, of=QuizQuestion))).all()
-    return {(r.session_id, r.position): r for r in rows}
+    # two IN lists rather than a row-value IN: SQLite searches its index for these
+    return {(r.session_id, r.position): r for r in rows if (r.session_id, r.position) in pairs}
 
 
 async def _earlier_answers(session: AsyncSession, row_ids: list[int],
