@@ -142,6 +142,7 @@ async def write_batch(bot: StudyBot, batch: list[Pending]) -> list[list[Reply]]:
             replies.append(reply)
         if inserts:
             await session.execute(INSERT_IF_OPEN, inserts)
+        if inserts and bot.db.is_sqlite:  # PostgreSQL: the share lock kept them open
             stored = await _earlier_answers(session, [r["question_row"] for r in inserts],
                                             {r["user_id"] for r in inserts})
             lost = {(r["question_row"], r["user_id"]) for r in inserts} - set(stored)
