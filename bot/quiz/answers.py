@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import Actor
 from bot.quiz.models import GROUP, PAUSED, RUNNING, QuizAnswer, QuizQuestion, QuizSession
+from bot.quiz.writes import quiz_transaction
 from bot.replies import Reply, private
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ INSERT_IF_OPEN = _insert_if_open()
 async def write_batch(bot: StudyBot, batch: list[Pending]) -> list[list[Reply]]:
     """Judge and store a batch of presses in one transaction; one reply list per press."""
     now = bot.clock.now()
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         questions = await _questions(session, {(p.session_id, p.position) for p in batch})
         earlier = await _earlier_answers(session, [q.id for q in questions.values()],
                                          {p.actor.user_id for p in batch})

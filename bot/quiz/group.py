@@ -39,6 +39,7 @@ from bot.quiz.records import record_misses
 from bot.quiz.render import final_reply, question_reply, reveal_reply
 from bot.quiz.scoring import points
 from bot.quiz.sql import insert_or_ignore
+from bot.quiz.writes import quiz_transaction
 from bot.replies import Reply, private
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ async def start(bot: StudyBot, actor: Actor, place: Place, settings: QuizSetting
             return [private(f"I have no topic `{settings.topic[:30]}`. "
                             f"Topics: {', '.join(bank.topics())}.")]
     now = bot.clock.now()
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         if await active_quiz(session, place) is not None:
             return [private(_ALREADY)]
         asked = await _asked_here(session, place)
@@ -108,7 +109,7 @@ async def start(bot: StudyBot, actor: Actor, place: Place, settings: QuizSetting
     if not picked:
         return [private("There are no questions on that topic yet.")]
     try:
-        async with bot.db.transaction() as session:
+        async with quiz_transaction(bot) as session:
             quiz = await create_session(session, kind=GROUP, actor=actor, place=place,
                                         questions=picked, now=now, topic=topic,
                                         seconds=settings.seconds, pace=settings.pace,
@@ -142,7 +143,7 @@ async def _asked_here(session: AsyncSession, place: Place) -> set[str]:
 
 async def next_question(bot: StudyBot, place: Place) -> list[Reply]:
     """Reveal the open question now, or else open the next (or finish after the last)."""
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         quiz = await active_quiz(session, place)
         if quiz is None:
             return [private("There is no quiz running in this channel.")]
@@ -164,7 +165,7 @@ async def advance(bot: StudyBot, session_id: int, current: int, total: int) -> N
 
 
 async def stop(bot: StudyBot, place: Place) -> list[Reply]:
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         quiz = await active_quiz(session, place)
         if quiz is None:
             return [private("There is no quiz running in this channel.")]
@@ -177,7 +178,7 @@ async def stop(bot: StudyBot, place: Place) -> list[Reply]:
 
 async def pause(bot: StudyBot, place: Place) -> list[Reply]:
     now = bot.clock.now()
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         quiz = await active_quiz(session, place)
         if quiz is None:
             return [private("There is no quiz running in this channel.")]
@@ -197,7 +198,7 @@ async def pause(bot: StudyBot, place: Place) -> list[Reply]:
 
 async def resume(bot: StudyBot, place: Place) -> list[Reply]:
     now = bot.clock.now()
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         quiz = await active_quiz(session, place)
         if quiz is None:
             return [private("There is no quiz running in this channel.")]
@@ -241,7 +242,7 @@ def next_countdown(deadline: datetime, seconds: int, now: datetime) -> datetime 
 async def open_question(bot: StudyBot, session_id: int, position: int) -> bool:
     """Show question ``position``; False if another step got there first."""
     now = bot.clock.now()
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         claimed = await session.execute(
             update(QuizSession).where(QuizSession.id == session_id,
                                       QuizSession.current == position - 1,
@@ -259,7 +260,7 @@ async def open_question(bot: StudyBot, session_id: int, position: int) -> bool:
         reply = question_reply(row.data, position, quiz.total, "quiz", quiz.id, quiz.seconds)
         place, row_id = quiz.place, row.id
     ref = await bot.notifier.post(place, reply)
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         await session.execute(update(QuizQuestion).where(QuizQuestion.id == row_id)
                               .values(message_ref=ref))
     return True
@@ -268,7 +269,7 @@ async def open_question(bot: StudyBot, session_id: int, position: int) -> bool:
 async def countdown(bot: StudyBot, row_id: int, due: datetime) -> None:
     """Edit the question's one message to show the time left; claimed so it happens once."""
     now = bot.clock.now()
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         row = await session.get(QuizQuestion, row_id)
         quiz = await session.get(QuizSession, row.session_id) if row else None
         if row is None or quiz is None or row.deadline is None or row.countdown_at != due:
@@ -284,7 +285,7 @@ async def countdown(bot: StudyBot, row_id: int, due: datetime) -> None:
 async def reveal(bot: StudyBot, row_id: int) -> bool:
     """Close a question: score it, update streaks, record misses, then show the answer."""
     now = bot.clock.now()
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         claimed = await session.execute(
             update(QuizQuestion).where(QuizQuestion.id == row_id, QuizQuestion.closed_at.is_(None))
             .values(closed_at=now, countdown_at=None))
@@ -356,7 +357,7 @@ async def _score_question(session: AsyncSession, quiz: QuizSession, row: QuizQue
 async def finish(bot: StudyBot, session_id: int, stopped: bool) -> bool:
     """End the quiz, free the channel and post the final leaderboard (results stay stored)."""
     now = bot.clock.now()
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         claimed = await session.execute(
             update(QuizSession).where(QuizSession.id == session_id,
                                       QuizSession.state.in_((RUNNING, PAUSED)))
@@ -391,7 +392,7 @@ async def tick(bot: StudyBot) -> None:
     :data:`OVERDUE` ago (the bot was down) is closed with its results saved instead.
     """
     now = bot.clock.now()
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         due_questions = (await session.execute(
             select(QuizQuestion.id, QuizQuestion.deadline, QuizQuestion.countdown_at,
                    QuizQuestion.position, QuizSession.id, QuizSession.total)
@@ -427,13 +428,13 @@ async def _session_step(bot: StudyBot, now: datetime, session_id: int, current: 
         await advance(bot, session_id, current, total)
 
 
-#: Quiz steps run side by side on PostgreSQL; SQLite has one writer, so one at a time there.
-PARALLEL_STEPS = 8
+#: Quiz steps run side by side (their chat posts overlap; on SQLite their writes queue).
+PARALLEL_STEPS = 16
 
 
 async def _run_all(bot: StudyBot, steps: list[Coroutine[Any, Any, None]]) -> None:
     """Run the due steps (each about one quiz), a few at once; one failing stops no other."""
-    limit = asyncio.Semaphore(1 if bot.db.is_sqlite else PARALLEL_STEPS)
+    limit = asyncio.Semaphore(PARALLEL_STEPS)
 
     async def guarded(step: Coroutine[Any, Any, None]) -> None:
         async with limit:
