@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 GONE = "That quiz button no longer does anything."
 #: The most presses written in one transaction.
 MAX_BATCH = 500
-#: Batches written at the same time on PostgreSQL.
-WRITERS = 4
+#: Batches written at the same time on PostgreSQL (more only helps with more CPUs: measured).
+WRITERS = 2
 
 
 @dataclass(slots=True)
