@@ -42,7 +42,7 @@ class RunningSlack:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         if self._socket is not None:
-            await self._socket.close_async()
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -58,7 +58,7 @@ async def start(studybot: StudyBot, config: SlackConfig,
     running = RunningSlack(adapter)
     if config.socket_mode:
         running._socket = AsyncSocketModeHandler(adapter.app, config.app_token)
-        await running._socket.connect_async()
+        await running._socket.connect_async()  # type: ignore[no-untyped-call]
         log.info("Slack: connected in Socket Mode")
     else:
         running._runner = web.AppRunner(adapter.web_app(), access_log=None)
@@ -77,7 +77,8 @@ async def _check_token(adapter: SlackAdapter) -> None:
     try:
         await adapter.client.auth_test()
     except SlackApiError as error:
-        raise ConfigError(f"Slack refused SLACK_BOT_TOKEN: {error.response.get('error')}") from error
+        reason = error.response.get("error")
+        raise ConfigError(f"Slack refused SLACK_BOT_TOKEN: {reason}") from error
 
 
 async def tick_forever(studybot: StudyBot, every: float) -> None:
@@ -105,7 +106,8 @@ async def serve(config: SlackConfig) -> None:
 
 
 def main(args: argparse.Namespace | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         config = SlackConfig.from_env()
         asyncio.run(serve(config))
