@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import OrderedDict
-from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -27,6 +25,7 @@ from adapters.slack.config import BOT_SCOPES, SlackConfig
 from adapters.slack.delivery import Target, deliver
 from adapters.slack.notifier import Clients, SlackNotifier, message_ref
 from adapters.slack.people import PLATFORM, People, group_id
+from adapters.slack.storage import SeenEvents
 from bot.app import StudyBot, check_args
 from bot.commands.parse import ParseError, parse_command_line
 from bot.commands.registry import COMMANDS
@@ -42,27 +41,6 @@ HEALTH_PATH = "/healthz"
 ACTION_IDS = re.compile(r"^[A-Za-z][\w-]*(:.*)?$")
 _MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 SLACK_HINT = "On Slack, type each command after `/study`, e.g. `/study quiz solo`."
-
-
-class SeenEvents:
-    """Event ids already taken in, so Slack's retries (``x-slack-retry-num``) run once."""
-
-    def __init__(self, studybot: StudyBot, keep: timedelta = timedelta(hours=1),
-                 limit: int = 50_000) -> None:
-        self.studybot = studybot
-        self.keep = keep
-        self.limit = limit
-        self._seen: OrderedDict[str, datetime] = OrderedDict()
-
-    def first_time(self, event_id: str) -> bool:
-        now = self.studybot.clock.now()
-        while self._seen and (len(self._seen) >= self.limit
-                              or now - next(iter(self._seen.values())) > self.keep):
-            self._seen.popitem(last=False)
-        if event_id in self._seen:
-            return False
-        self._seen[event_id] = now
-        return True
 
 
 class SlackAdapter:
@@ -104,7 +82,7 @@ class SlackAdapter:
 
     async def _skip_retries(self, body: dict[str, Any], next: Any) -> BoltResponse | None:
         event_id = body.get("event_id")
-        if isinstance(event_id, str) and not self.seen.first_time(event_id):
+        if isinstance(event_id, str) and not await self.seen.first_time(event_id):
             log.info("skipping event %s: already taken in (a retry)", event_id)
             return BoltResponse(status=200, body="")
         await next()
