@@ -23,7 +23,7 @@ from sqlalchemy import text as sql
 
 from adapters.slack.config import BOT_SCOPES, SlackConfig
 from adapters.slack.delivery import Target, deliver
-from adapters.slack.notifier import Clients, SlackNotifier, message_ref
+from adapters.slack.notifier import Clients, SlackNotifier, message_ref, web_client
 from adapters.slack.people import PLATFORM, People, group_id
 from adapters.slack.storage import SeenEvents
 from bot.app import StudyBot, check_args
@@ -49,8 +49,7 @@ class SlackAdapter:
     def __init__(self, studybot: StudyBot, config: SlackConfig) -> None:
         self.studybot = studybot
         self.config = config
-        self.client = AsyncWebClient(token=None if config.oauth else config.bot_token,
-                                     base_url=config.api_url)
+        self.client = web_client(None if config.oauth else config.bot_token, config.api_url)
         self.installations: AsyncSQLAlchemyInstallationStore | None = None
         oauth_settings: AsyncOAuthSettings | None = None
         if config.oauth:
