@@ -3,7 +3,8 @@
 Every text the bot posts goes through :func:`mrkdwn`, which escapes ``&``, ``<`` and ``>``
 first. Slack only turns ``<!channel>``, ``<!here>``, ``<!everyone>``, ``<@U..>`` and links into
 mentions when they are written with angle brackets, so escaped text can never ping anyone,
-whatever a student typed as a question or a display name.
+whatever a student typed as a question or a display name. The one markup let back through is
+a bare channel link (``<#C123>``, which the core uses to name a channel): it notifies no one.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _UNDERLINE_BOLD = re.compile(r"__(?=\S)(.+?)(?<=\S)__")
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 _HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.MULTILINE)
+#: A channel link (``<#C123>``) notifies nobody, so the core may use one: it is let through.
+_CHANNEL_LINK = re.compile(r"&lt;#([CG][A-Z0-9]{2,20})&gt;")
 
 Block = dict[str, Any]
 
@@ -37,7 +40,7 @@ def escape(text: str) -> str:
 
 def mrkdwn(text: str) -> str:
     """The core's Markdown-ish text (`code`, *bold* / **bold**, # headings) as safe mrkdwn."""
-    text = escape(text)
+    text = _CHANNEL_LINK.sub(r"<#\1>", escape(text))
     text = _HEADING.sub(r"*\1*", text)
     text = _BOLD.sub(r"*\1*", text)
     text = _UNDERLINE_BOLD.sub(r"_\1_", text)

@@ -203,6 +203,11 @@ def test_user_text_cannot_ping_the_channel() -> None:
     assert "&lt;!channel&gt;" in text and "&amp;" in text
 
 
+def test_channel_links_stay_links_but_nothing_else_does() -> None:
+    assert mrkdwn("posts in <#C0123ABC>") == "posts in <#C0123ABC>"
+    assert mrkdwn("<#C0123ABC|x> <!channel|#C1>") == "&lt;#C0123ABC|x&gt; &lt;!channel|#C1&gt;"
+
+
 def test_markdown_ish_core_text_becomes_mrkdwn() -> None:
     assert mrkdwn("**Munich** and `quiz start` and *bold*") == (
         "*Munich* and `quiz start` and *bold*")
