@@ -28,7 +28,7 @@ _UNDERLINE_BOLD = re.compile(r"__(?=\S)(.+?)(?<=\S)__")
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 _HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.MULTILINE)
 #: A channel link (``<#C123>``) notifies nobody, so the core may use one: it is let through.
-_CHANNEL_LINK = re.compile(r"&lt;#([CG][A-Z0-9]{2,20})&gt;")
+_CHANNEL_LINK = re.compile(r"&lt;#([CG][A-Z0-9]{1,20})&gt;")
 
 Block = dict[str, Any]
 
