@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import func, select
 
 from adapters.slack.config import SlackConfig
 from adapters.slack.run import RunningSlack, start
@@ -170,3 +171,26 @@ async def slack_world(studybot: StudyBot, clock: FakeClock, **config: Any
         await http.close()
         await running.stop()
         await fake.close()
+
+
+def posts_with(world: SlackWorld, prefix: str) -> list[dict[str, Any]]:
+    """chat.postMessage bodies carrying buttons whose action ids start with ``prefix``."""
+    return [b for b in world.fake.calls_to("chat.postMessage")
+            if any(a.startswith(prefix) for _, a in buttons(b))]
+
+
+async def correct_option(bot: StudyBot, session_id: int, position: int) -> int:
+    """The stored right option of a quiz question (what a student who knows would press)."""
+    from bot.quiz.models import QuizQuestion
+
+    async with bot.db.transaction() as session:
+        return int((await session.execute(select(QuizQuestion.correct).where(
+            QuizQuestion.session_id == session_id,
+            QuizQuestion.position == position))).scalar_one())
+
+
+async def latest_quiz(bot: StudyBot) -> int:
+    from bot.quiz.models import QuizSession
+
+    async with bot.db.transaction() as session:
+        return int((await session.execute(select(func.max(QuizSession.id)))).scalar_one())

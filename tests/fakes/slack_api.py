@@ -22,6 +22,7 @@ class Call:
     method: str  # "chat.postMessage", or "response_url" / "upload" for the non-API endpoints
     body: dict[str, Any]
     token: str | None = None
+    answer: dict[str, Any] = field(default_factory=dict)  # what the fake answered
 
 
 @dataclass
@@ -113,6 +114,11 @@ class FakeSlack:
                  "files.completeUploadExternal"}
         return [c.body for c in self.calls if c.method in kinds]
 
+    def ts_of(self, body: dict[str, Any]) -> str:
+        """The ts the fake gave the message posted with this (recorded) body."""
+        call = next(c for c in self.calls if c.body is body)
+        return str(call.answer.get("ts") or call.answer.get("message_ts"))
+
     def channel_messages(self, channel: str) -> list[Message]:
         return [m for m in self.messages.values() if m.channel == channel]
 
@@ -138,13 +144,15 @@ class FakeSlack:
         body = await _body(request)
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else body.get("token")
-        await self._record(Call(method, body, token))
+        call = Call(method, body, token)
         error = self.errors.get(method)
         if error:
-            return _json({"ok": False, "error": error})
-        handler = getattr(self, "_m_" + method.replace(".", "_"), None)
-        answer: dict[str, Any] = handler(body) if handler else {}
-        return _json({"ok": True, **answer})
+            call.answer = {"ok": False, "error": error}
+        else:
+            handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+            call.answer = {"ok": True, **(handler(body) if handler else {})}
+        await self._record(call)
+        return _json(call.answer)
 
     def _m_auth_test(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"url": "https://school.slack.com/", "team": "School", "user": "studybot",
