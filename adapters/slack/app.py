@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text as sql
 
 from adapters.slack.config import BOT_SCOPES, SlackConfig
-from adapters.slack.delivery import Target, deliver
+from adapters.slack.delivery import Target, can_post, deliver
 from adapters.slack.notifier import Clients, SlackNotifier, message_ref, web_client
 from adapters.slack.people import PLATFORM, People, group_id
 from adapters.slack.storage import SeenEvents
@@ -30,7 +30,7 @@ from bot.app import StudyBot, check_args
 from bot.commands.parse import ParseError, parse_command_line
 from bot.commands.registry import COMMANDS
 from bot.events import Actor, Command, Place, Press, Text
-from bot.replies import Reply
+from bot.replies import Reply, private
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,10 @@ HEALTH_PATH = "/healthz"
 ACTION_IDS = re.compile(r"^[A-Za-z][\w-]*(:.*)?$")
 _MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 SLACK_HINT = "On Slack, type each command after `/study`, e.g. `/study quiz solo`."
+#: Commands after which the bot posts in the channel on its own (so it must be able to).
+POSTS_LATER = frozenset({"quiz start", "schedule add"})
+CANNOT_POST_HERE = ("I can't post in this channel, so I can't run that here. Invite me first "
+                    "(`/invite @studybot`), then try again.")
 
 
 class SlackAdapter:
@@ -93,13 +97,15 @@ class SlackAdapter:
         team, user, channel = command["team_id"], command["user_id"], command["channel_id"]
         actor = await self.people.actor(client, team, user, command.get("user_name", ""))
         place = Place(PLATFORM, team, channel)
-        replies = await self.run_line(actor, place, command.get("text", ""))
+        replies = await self.run_line(actor, place, command.get("text", ""), client)
         await deliver(Target(client, channel, user, respond=respond), replies)
 
     async def _on_mention(self, event: dict[str, Any], body: dict[str, Any],
                           client: AsyncWebClient, context: Any) -> None:
+        if event.get("bot_id") or not event.get("user"):
+            return  # another app mentioning us: never answer bots (no loops)
         team = body.get("team_id") or event.get("team") or ""
-        user, channel = event.get("user", ""), event["channel"]
+        user, channel = event["user"], event["channel"]
         actor = await self.people.actor(client, team, user)
         place = Place(PLATFORM, team, channel, event.get("thread_ts"))
         question = strip_mentions(event.get("text", ""), context.bot_user_id)
@@ -130,7 +136,8 @@ class SlackAdapter:
 
     # -- typed commands -------------------------------------------------------------------
 
-    async def run_line(self, actor: Actor, place: Place, raw: str) -> list[Reply]:
+    async def run_line(self, actor: Actor, place: Place, raw: str,
+                       client: AsyncWebClient) -> list[Reply]:
         """One ``/study ...`` line as Slack sends it: parsed like the terminal's, with the help
         for whatever went wrong."""
         line = from_slack(raw)
@@ -147,6 +154,8 @@ class SlackAdapter:
         name = parsed.spec.name
         if name == "help":
             return await self.help(actor, place, args.get("command"))
+        if name in POSTS_LATER and actor.is_teacher and not await can_post(client, place.channel):
+            return [private(CANNOT_POST_HERE)]
         if name == "settings teacher-role" and "<!subteam^" in raw:
             args["role"] = group_id(raw)  # the group's id, not the @handle it shows as
         replies = await self.studybot.handle(Command(actor, place, name, args))

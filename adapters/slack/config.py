@@ -10,8 +10,8 @@ DEFAULT_API_URL = "https://slack.com/api/"
 
 #: What the bot asks for when a workspace installs it (kept in step with manifest.yaml).
 BOT_SCOPES = (
-    "app_mentions:read", "chat:write", "chat:write.public", "commands", "files:write",
-    "im:write", "usergroups:read", "users:read",
+    "app_mentions:read", "channels:read", "chat:write", "chat:write.public", "commands",
+    "files:write", "groups:read", "im:write", "usergroups:read", "users:read",
 )
 
 

@@ -122,6 +122,19 @@ async def _send_files_privately(target: Target, reply: Reply) -> None:
     await _upload(target.client, dm, None, reply)
 
 
+async def can_post(client: AsyncWebClient, channel: str) -> bool:
+    """Whether the bot may post in ``channel`` later on its own (quiz questions, schedules):
+    any public channel (``chat:write.public``), a private one only once it is a member."""
+    try:
+        info = (await client.conversations_info(channel=channel))["channel"]
+    except SlackApiError as error:
+        return error.response.get("error") not in {"channel_not_found", "not_in_channel"}
+    if info.get("is_archived"):
+        return False
+    return bool(info.get("is_member")) or not (info.get("is_private") or info.get("is_im")
+                                                or info.get("is_mpim"))
+
+
 async def open_dm(client: AsyncWebClient, user_id: str) -> str:
     opened = await client.conversations_open(users=user_id)
     return str(opened["channel"]["id"])

@@ -103,3 +103,20 @@ def test_slack_markup_becomes_what_the_person_typed() -> None:
         "hi @ann in #history see this <!here> @here @teachers")
     assert strip_mentions("<@UBOT> when was <@UBOT|studybot> munich?", "UBOT") == (
         "when was munich?")
+
+
+@pytest.mark.parametrize(("info", "expected"), [
+    (None, True),  # the fake's default: a public channel the bot is in
+    ({"is_private": False, "is_member": False}, True),  # chat:write.public
+    ({"is_private": True, "is_member": False}, False),
+    ({"is_private": True, "is_member": True}, True),
+    ({"is_private": False, "is_member": True, "is_archived": True}, False),
+])
+async def test_where_the_bot_may_post_on_its_own(fake: FakeSlack, info: dict[str, bool] | None,
+                                                 expected: bool) -> None:
+    from adapters.slack.delivery import can_post
+    if info is not None:
+        fake.channels["C5"] = {"id": "C5", **info}
+    assert await can_post(web_client("xoxb-test", fake.api_url), "C5") is expected
+    fake.errors["conversations.info"] = "channel_not_found"
+    assert await can_post(web_client("xoxb-test", fake.api_url), "C5") is False

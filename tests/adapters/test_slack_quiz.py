@@ -152,3 +152,13 @@ async def test_a_teacher_gets_the_report_files_in_a_direct_message(world: SlackW
     assert f"quiz-{quiz}.csv" in names and any(n.endswith(".png") for n in names)
     csv = next(d for d in world.fake.uploads.values() if not d.startswith(b"\x89PNG"))
     assert b"Student 1" in csv
+
+
+async def test_no_quiz_starts_where_the_bot_cannot_post(world: SlackWorld) -> None:
+    world.fake.channels["G9"] = {"id": "G9", "is_private": True, "is_member": False}
+    await world.command(TEACHER, "quiz start questions=2", channel="G9")
+    refused = world.last("response_url")
+    assert refused["response_type"] == "ephemeral" and "/invite @studybot" in refused["text"]
+    world.fake.channels["G9"]["is_member"] = True
+    await world.command(TEACHER, "quiz start questions=2", channel="G9")
+    assert posts_with(world, "quiz:")[0]["channel"] == "G9"

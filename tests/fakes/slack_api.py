@@ -48,6 +48,7 @@ class FakeSlack:
         self.messages: dict[tuple[str, str], Message] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.groups: dict[str, list[str]] = {}
+        self.channels: dict[str, dict[str, Any]] = {}  # conversations.info, by id
         self.uploads: dict[str, bytes] = {}
         self.errors: dict[str, str] = {}  # method -> Slack error code it answers with
         self.tokens: dict[str, str] = {}  # oauth code -> bot token handed out by oauth.v2.access
@@ -196,6 +197,11 @@ class FakeSlack:
 
     def _m_usergroups_users_list(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"users": self.groups.get(body["usergroup"], [])}
+
+    def _m_conversations_info(self, body: dict[str, Any]) -> dict[str, Any]:
+        default = {"id": body["channel"], "is_private": False, "is_member": True,
+                   "is_archived": False}
+        return {"channel": self.channels.get(body["channel"], default)}
 
     def _m_conversations_open(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"channel": {"id": "D" + body["users"].split(",")[0]}}
