@@ -16,7 +16,8 @@ from typing import Any, TextIO
 def ask_main(args: argparse.Namespace) -> int:
     from bot.answering.answer import answer
     from bot.answering.engine import AnswerEngine
-    from knowledge.loader import PackError, load_knowledge
+    from knowledge.errors import PackError
+    from knowledge.loader import load_knowledge
 
     try:
         kb = load_knowledge()

@@ -39,20 +39,54 @@ role part effect effects impact happen work way ways use used idea ideas point a
 reason reasons purpose view views think thought believe know known called name named
 """)
 
+#: Words students use for what entries say otherwise: a query word also finds its group.
+SYNONYM_GROUPS = (
+    "expel expelled expulsion throw kicked kick",
+    "dismiss dismissed dismissal sacked sack fired removed replaced replace replacement",
+    "invade invaded invasion attack attacked",
+    "begin beginning start started outbreak introduce introduced adopt adopted launch",
+    "end ended finish finished",
+    "execute executed execution shoot killed kill",
+    "pact treaty agreement",
+    "ussr soviet",
+    "nazi germany",
+    "book write",
+    "army military",
+    "peasant peasantry farmer",
+    "prolong longer",
+    "america roosevelt fdr",
+)
+SYNONYM_CREDIT = 0.85  # a synonym's match counts a little less than the word itself
+CORRECTED_CREDIT = 0.75  # and a corrected word's less still: it may be a different word
+TEXT_CREDIT = 0.75  # a word in the entry's text, against one in its title or aliases
+
 # Rerank weights and the abstention threshold, calibrated on benchmarks/devset.yaml.
-W_COVER, W_NAME, W_BM25, W_KIND, W_DATE = 0.5, 0.3, 0.2, 0.06, 0.45
-ANSWER_AT = 0.62
+W_COVER, W_NAME, W_FUZZ, W_BM25, W_KIND, W_DATE = 0.45, 0.25, 0.15, 0.15, 0.1, 0.45
+KIND_PRIOR = {"event": 0.03, "term": 0.03, "person": 0.03, "work": 0.02}
+C_COVER, C_NAME, C_FUZZ = 0.55, 0.3, 0.15
+ANSWER_AT = 0.58
 SUGGEST_AT = 0.3
-UNKNOWN_WEIGHT = 0.8  # share of the largest idf an unknown word weighs in coverage
+MISSING_PENALTY = 0.5
+UNKNOWN_WEIGHT = 0.5  # share of the largest idf an unknown word weighs in coverage
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
     entry: Entry
-    score: float
+    score: float  # for ranking
+    confidence: float  # for answering or abstaining
     cover: float
     name: float
     date: float
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One word of a question as the index knows it."""
+
+    term: str
+    weight: float  # its share of the question: idf, less for soft words
+    variants: tuple[tuple[str, float], ...]  # (index term, credit): itself, synonyms
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +104,11 @@ class Search:
 
     @property
     def answered(self) -> bool:
-        return self.best is not None and self.best.score >= ANSWER_AT
+        return self.best is not None and self.best.confidence >= ANSWER_AT
 
     def suggestions(self, limit: int = 3) -> list[Entry]:
         """Entries close enough to offer as "did you mean" when the engine abstains."""
-        return [m.entry for m in self.matches[:limit] if m.score >= SUGGEST_AT]
+        return [m.entry for m in self.matches[:limit] if m.confidence >= SUGGEST_AT]
 
 
 @dataclass(slots=True)
@@ -83,6 +117,7 @@ class _Doc:
     name_terms: frozenset[str]
     all_terms: frozenset[str]
     names: list[str]  # each name's terms joined, for rapidfuzz
+    name_lists: list[list[str]]  # each name's terms
 
 
 class AnswerEngine:
@@ -133,32 +168,40 @@ class AnswerEngine:
         text = clean(question)
         asked, rest = find_date(fold(text))
         words = read_question(rest)
-        query: list[tuple[str, float]] = []  # (term, weight in coverage), unknown terms too
-        known: dict[str, float] = {}
         corrected: dict[str, str] = {}
+        query: list[Term] = []
         for word in dict.fromkeys(words.content):
-            term = stem(word)
-            if term not in self.idf and not word.isdigit():
-                fixed = self.correct(term)
-                if fixed is not None:
-                    corrected[word] = fixed
-                    term = fixed
-            soft = 0.35 if word in SOFT_WORDS else 1.0
-            if term in self.idf:
-                known[term] = self.idf[term] * soft
-                query.append((term, self.idf[term] * soft))
-            else:
-                query.append((term, self.max_idf * UNKNOWN_WEIGHT * soft))
-        gathered = self._gather(known)
+            query.append(self._read_term(word, corrected))
+        gathered = self._gather(query)
         if asked is not None:
             self._gather_dated(asked, gathered)
         top = heapq.nlargest(CANDIDATES, gathered.items(), key=lambda item: item[1])
         best_bm25 = max((score for _, score in top), default=0.0) or 1.0
-        phrase = " ".join(term for term, _ in query)
+        phrase = " ".join(t.term for t in query)
         matches = [self._rank(number, score / best_bm25, query, phrase, asked, words.hints)
                    for number, score in top]
         matches.sort(key=lambda m: m.score, reverse=True)
         return Search(text, matches, corrected, asked)
+
+    def _read_term(self, word: str, corrected: dict[str, str]) -> Term:
+        """The word's index term (spelling corrected if need be), weight and synonyms."""
+        term, credit = stem(word), 1.0
+        if term not in self.idf and not word.isdigit():
+            fixed = self.correct(term)
+            if fixed is not None:
+                corrected[word] = fixed
+                term, credit = fixed, CORRECTED_CREDIT
+        soft = 0.35 if word in SOFT_WORDS else 1.0
+        variants = [(term, credit)] if term in self.idf else []
+        variants += [(other, credit * SYNONYM_CREDIT) for other in _SYNONYMS.get(term, ())
+                     if other != term and other in self.idf]
+        if term in self.idf:
+            weight = self.idf[term]
+        elif variants:
+            weight = max(self.idf[v] for v, _ in variants)
+        else:
+            weight = self.max_idf * UNKNOWN_WEIGHT
+        return Term(term, weight * soft, tuple(variants))
 
     def correct(self, term: str) -> str | None:
         """The index word nearest a misspelt one (1 edit from 5 letters, 2 from 8), or None.
@@ -178,20 +221,21 @@ class AnswerEngine:
         choices = [word for word, distance, _ in found if distance == nearest]
         return min(choices, key=lambda word: self.idf[word])
 
-    def _gather(self, known: dict[str, float]) -> dict[int, float]:
+    def _gather(self, query: list[Term]) -> dict[int, float]:
+        """BM25 over the question's terms: the candidates worth reranking."""
         limit = max(200, int(len(self.docs) * COMMON_SHARE))
-        terms_ = list(known)
-        rare = [t for t in terms_ if len(self.postings[t]) <= limit]
+        pairs = [(v, c) for t in query for v, c in t.variants]
+        rare = [(v, c) for v, c in pairs if len(self.postings[v]) <= limit]
         scores: dict[int, float] = defaultdict(float)
-        for term in rare or terms_:
+        for term, credit in rare or pairs:
             for number, weight in self.postings[term]:
-                scores[number] += weight
-        if rare:  # the common terms still add to the candidates the rare ones found
-            for term in terms_:
-                if term not in rare:
+                scores[number] += weight * credit
+        if rare:  # the common terms only add to the candidates the rare ones found
+            for term, credit in pairs:
+                if (term, credit) not in rare:
                     for number, weight in self.postings[term]:
                         if number in scores:
-                            scores[number] += weight
+                            scores[number] += weight * credit
         return scores
 
     def _gather_dated(self, asked: QueryDate, scores: dict[int, float]) -> None:
@@ -200,24 +244,44 @@ class AnswerEngine:
             for number in self.events_by_year.get(year, []):
                 scores.setdefault(number, 0.0)
 
-    def _rank(self, number: int, bm25: float, query: list[tuple[str, float]], phrase: str,
+    def _rank(self, number: int, bm25: float, query: list[Term], phrase: str,
               asked: QueryDate | None, hints: frozenset[str]) -> Match:
         doc = self.docs[number]
-        total = sum(weight for _, weight in query)
-        got = sum(weight * (1.0 if term in doc.name_terms else 0.75)
-                  for term, weight in query if term in doc.all_terms)
+        credits = [_credit(t, doc) for t in query]
+        got = sum(t.weight * c for t, c in zip(query, credits, strict=True))
+        # a word the knowledge base knows but this entry lacks is evidence against it
+        missing = sum(t.weight for t, c in zip(query, credits, strict=True)
+                      if c == 0 and t.variants)
+        total = sum(t.weight for t in query) + MISSING_PENALTY * missing
         cover = got / total if total else 0.0
-        name = max(fuzz.token_sort_ratio(phrase, n) for n in doc.names) / 100 if phrase else 0.0
+        named = self._name_cover(doc, query)
+        fuzzy = max(fuzz.token_sort_ratio(phrase, n) for n in doc.names) / 100 if phrase else 0.0
         dated = 0.0
         if asked is not None and isinstance(doc.entry, EventEntry):
             dated = date_match(asked, doc.entry.date, doc.entry.end_date)
         kind = getattr(doc.entry, "kind", "")
-        score = W_COVER * cover + W_NAME * name + W_BM25 * bm25 + W_DATE * dated
-        if kind in hints:
-            score += W_KIND
+        score = (W_COVER * cover + W_NAME * named + W_FUZZ * fuzzy + W_BM25 * bm25
+                 + W_DATE * dated + KIND_PRIOR.get(kind, 0.0) + (W_KIND if kind in hints else 0))
+        confidence = C_COVER * cover + C_NAME * named + C_FUZZ * fuzzy + W_DATE * dated
         if asked is not None and not query:
-            score = dated  # a bare date: the event on it, if any
-        return Match(doc.entry, round(score, 4), cover, name, dated)
+            score = confidence = dated  # a bare date: the event on it, if any
+        return Match(doc.entry, round(score, 4), round(confidence, 4), cover, named, dated)
+
+    def _name_cover(self, doc: _Doc, query: list[Term]) -> float:
+        """How closely the question and the entry's best name say the same words (Dice).
+
+        idf-weighted on both sides, so "munich" is the Munich Agreement's name more than the
+        name of a fact about Munich, and a name's generic word alone is not a match.
+        """
+        said = {v: c for t in query for v, c in t.variants}
+        asked = sum(t.weight for t in query)
+        best = 0.0
+        for name in doc.name_lists:
+            own = sum(self.idf.get(t, 0.0) for t in name)
+            shared = sum(self.idf.get(t, 0.0) * said.get(t, 0.0) for t in name)
+            if own + asked:
+                best = max(best, 2 * shared / (own + asked))
+        return min(best, 1.0)
 
     # --- around an answer ------------------------------------------------------------------
 
@@ -259,10 +323,34 @@ def _index_entry(entry: Entry) -> tuple[_Doc, dict[str, float]]:
     for term in quote_terms:
         counts[term] += QUOTE_WEIGHT
     flat_names = frozenset(t for group in name_terms for t in group)
-    doc = _Doc(entry, flat_names, frozenset(counts), [" ".join(g) for g in name_terms if g])
+    doc = _Doc(entry, flat_names, frozenset(counts), [" ".join(g) for g in name_terms if g],
+               [g for g in name_terms if g])
     if not doc.names:
         doc.names = [fold(entry.title)]
     return doc, counts
+
+
+def _credit(term: Term, doc: _Doc) -> float:
+    """How fully an entry contains a question word: in a name, in its text, or not at all."""
+    best = 0.0
+    for variant, credit in term.variants:
+        if variant in doc.name_terms:
+            best = max(best, credit)
+        elif variant in doc.all_terms:
+            best = max(best, credit * TEXT_CREDIT)
+    return best
+
+
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    for group in SYNONYM_GROUPS:
+        stems = tuple(dict.fromkeys(stem(w) for w in group.split()))
+        for one in stems:
+            table[one] = stems
+    return table
+
+
+_SYNONYMS = _synonyms()
 
 
 def _links(by_id: dict[str, Entry]) -> dict[str, list[str]]:
