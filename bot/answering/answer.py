@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.answering.dates import readable, readable_span
+from bot.answering.dates import readable_span
 from bot.answering.engine import AnswerEngine, Search
 from knowledge.loader import collapse
 from knowledge.models import ArgumentEntry, Entry, EventEntry, WorkEntry
@@ -44,11 +44,11 @@ def answer(engine: AnswerEngine, question: str) -> Answer:
     best = found.best
     if best is None or not found.answered:
         suggestions = found.suggestions()
-        return Answer(found.question, None, best.score if best else 0.0, suggestions, [],
+        return Answer(found.question, None, best.confidence if best else 0.0, suggestions, [],
                       dont_know(suggestions))
     entry = best.entry
     related = engine.related(entry)
-    return Answer(found.question, entry, best.score, [], related,
+    return Answer(found.question, entry, best.confidence, [], related,
                   render(entry, engine, related, found))
 
 
@@ -65,8 +65,7 @@ def dont_know(suggestions: list[Entry]) -> str:
     if not suggestions:
         return (f"{DONT_KNOW} Try asking about a person, event or idea it covers, for example: "
                 f"{EXAMPLE}")
-    titles = "; ".join(e.title for e in suggestions)
-    return f"{DONT_KNOW} Did you mean: {titles}?"
+    return "\n".join([f"{DONT_KNOW} Did you mean:", *(f"- {e.title}" for e in suggestions)])
 
 
 def render(entry: Entry, engine: AnswerEngine, related: list[Entry],
@@ -129,10 +128,3 @@ def _fit(text: str) -> str:
     if len(text) <= MAX_ANSWER:
         return text
     return text[: MAX_ANSWER - 1].rsplit(" ", 1)[0] + "…"
-
-
-def date_line(entry: Entry) -> str | None:
-    """The readable date of an event, or None (for callers listing several entries)."""
-    if isinstance(entry, EventEntry):
-        return readable(entry.date)
-    return None
