@@ -9,6 +9,8 @@ MODULES = (
     "bot.commands.general",
     "bot.commands.settings",
     "bot.commands.ask",
+    "bot.quiz.commands",
+    "bot.quiz.reports",
 )
 
 
