@@ -266,3 +266,12 @@ async def test_the_notifier_sends_direct_messages_and_files(world: SlackWorld) -
     assert complete["channel_id"] == "C9"
     assert json.loads(complete["files"])[0]["title"] == "timeline.png"
     assert b"\x89PNG fake" in world.fake.uploads.values()
+
+
+async def test_production_http_mode_acks_first_and_answers_after(
+        studybot: StudyBot, clock: FakeClock) -> None:
+    async with slack_world(studybot, clock, process_before_response=False) as world:
+        status, body = await world.send(world.command_body(STUDENT, "help"), FORM)
+        assert status == 200 and body == ""  # Slack gets its answer within 3 seconds
+        await world.fake.wait_for("response_url")
+        assert "Ask me anything" in world.last("response_url")["text"]
