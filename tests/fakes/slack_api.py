@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -128,10 +129,14 @@ class FakeSlack:
 
     async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> None:
         """Wait until ``count`` calls to ``method`` were recorded (for ack-first mode)."""
-        async def enough() -> None:
+        await self.wait_until(lambda: len(self.calls_to(method)) >= count, timeout)
+
+    async def wait_until(self, ready: Callable[[], object], timeout: float = 5.0) -> None:
+        """Wait until ``ready()`` is true, checked after each recorded call."""
+        async def check() -> None:
             async with self._changed:
-                await self._changed.wait_for(lambda: len(self.calls_to(method)) >= count)
-        await asyncio.wait_for(enough(), timeout)
+                await self._changed.wait_for(ready)
+        await asyncio.wait_for(check(), timeout)
 
     async def _record(self, call: Call) -> None:
         self.calls.append(call)
