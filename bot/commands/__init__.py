@@ -8,6 +8,7 @@ import importlib
 MODULES = (
     "bot.commands.general",
     "bot.commands.settings",
+    "bot.calendar.commands",
 )
 
 
