@@ -101,3 +101,17 @@ def write_pack(folder: Path, questions: int = 6) -> Path:
 
 def small_kb(folder: Path, questions: int = 6) -> KnowledgeBase:
     return load_knowledge([write_pack(folder, questions)])
+
+
+TEACHER = "teacher"
+STUDENT = "student"
+
+
+def people(platform: str = "discord", tenant: str = "g1", channel: str = "c1"):  # type: ignore[no-untyped-def]
+    """A teacher, two students and the class channel of one tenant."""
+    from bot.events import Actor, Place
+
+    return (Actor(platform, tenant, "t1", "Ms T", is_teacher=True),
+            Actor(platform, tenant, "s1", "Sam"),
+            Actor(platform, tenant, "s2", "Alex"),
+            Place(platform, tenant, channel))

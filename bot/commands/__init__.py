@@ -9,6 +9,9 @@ MODULES = (
     "bot.commands.general",
     "bot.commands.settings",
     "bot.calendar.commands",
+    "bot.schedule.commands",
+    "bot.schedule.channel",
+    "bot.revision.commands",
 )
 
 
