@@ -19,7 +19,7 @@ from bot.events import Actor, Command, Place
 from bot.notifier import RecordingNotifier
 from bot.storage.db import Database
 from knowledge.loader import KnowledgeBase
-from tests.studypack import small_kb, write_pack
+from tests.studypack import small_kb
 
 TODAY = date(2026, 11, 27)
 
@@ -79,20 +79,23 @@ def test_month_day_parsing_accepts_29_february_and_refuses_nonsense() -> None:
             parse_month_day(bad)
 
 
-def test_cli_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                  capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("STUDYBOT_PACKS", str(write_pack(tmp_path / "pack")))
-    assert main(["onthisday", "--date", "08-19", "--json"]) == 0
+def test_cli_json_on_the_shipped_pack(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["onthisday", "--date", "08-23", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     year = datetime.now().astimezone().year
-    assert data == {"date": "08-19", "exact": True, "events": [{
-        "id": "credit-agreement", "date": "1939-08-19", "title": "German-Soviet Credit Agreement",
-        "text": "A credit agreement was signed on 19 August 1939.", "years_ago": year - 1939}]}
-    assert main(["onthisday", "--date", "08-26", "--json"]) == 0
+    assert data["date"] == "08-23" and data["exact"] is True
+    [pact] = data["events"]
+    assert set(pact) == {"id", "date", "title", "text", "years_ago"}
+    assert (pact["id"], pact["date"], pact["years_ago"]) == ("nazi-soviet-pact", "1939-08-23",
+                                                             year - 1939)
+    assert main(["onthisday", "--date", "11-27", "--json"]) == 0
     fallback = json.loads(capsys.readouterr().out)
     assert fallback["exact"] is False
-    assert [e["id"] for e in fallback["events"]] == ["nazi-soviet-pact", "credit-agreement"]
+    assert fallback["events"][0]["id"] == "winter-war"
     assert main(["onthisday", "--date", "02-31"]) == 2
+    assert "February has no day 31" in capsys.readouterr().err
+    assert main(["onthisday", "--date", "08-23"]) == 0
+    assert capsys.readouterr().out.startswith(f"On 23 August 1939, {year - 1939} years ago today")
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -121,11 +124,13 @@ def test_a_long_timeline_is_split_into_pages_at_year_breaks(kb: KnowledgeBase) -
     assert [e for page in pages for e in page] == events
 
 
-def test_timeline_cli_writes_the_png(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STUDYBOT_PACKS", str(write_pack(tmp_path / "pack")))
+def test_timeline_cli_writes_the_png(tmp_path: Path) -> None:
     out = tmp_path / "t.png"
-    assert main(["timeline", "--from", "1936", "--to", "1939", "--out", str(out)]) == 0
-    png_size(out.read_bytes())
+    assert main(["timeline", "--from", "1939", "--to", "1939", "--out", str(out)]) == 0
+    width, height = png_size(out.read_bytes())
+    assert height <= width * 2.2
+    assert main(["timeline", "--out", str(out)]) == 0  # everything: several phone-sized pages
+    assert (tmp_path / "t-2.png").exists()
     assert main(["timeline", "--from", "1950", "--to", "1960", "--out", str(out)]) == 1
     assert main(["timeline", "--from", "1940", "--to", "1930", "--out", str(out)]) == 2
 
