@@ -150,7 +150,8 @@ def _draw_page(events: Sequence[Dated], page: int, pages: int) -> bytes:
     ax.axis("off")
     _draw_header(ax, events, page, pages)
     event_rows = [r for r in rows if r.event is not None]
-    ax.plot([AXIS_X, AXIS_X], [rows[0].y, event_rows[-1].y], color=MUTED, lw=2.5, zorder=1)
+    axis_end = event_rows[-1].y + LINE / 2
+    ax.plot([AXIS_X, AXIS_X], [rows[0].y, axis_end], color=MUTED, lw=2.5, zorder=1)
     _draw_ranges(ax, rows)
     for row in rows:
         if row.event is None:
