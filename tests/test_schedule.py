@@ -329,3 +329,14 @@ async def test_another_tenant_cannot_answer_a_channel_question(make_bot: BotMake
     [(_place, _ref, post)] = notes(bot).posts
     [reply] = await bot.handle(Press(FOREIGN_TEACHER, FOREIGN_CLASS, post.choices[0].action_id))
     assert reply.text == "That question is no longer open."
+
+
+async def test_a_scheduled_quiz_starts_through_the_quiz_module(make_bot: BotMaker) -> None:
+    clock = FakeClock(datetime(2026, 11, 27, 8, 0, tzinfo=UTC))
+    bot = await make_bot(clock)
+    assert "short quiz on war" in await add(bot, kind="quiz", time="09:00", topic="war")
+    clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+    await bot.tick()
+    first = notes(bot).posts[0][2]
+    assert first.title is not None and first.title.startswith("Question 1 of ")
+    assert all(c.action_id.startswith("quiz:") for c in first.choices)

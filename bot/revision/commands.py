@@ -32,6 +32,7 @@ from bot.revision.cards import (
     wait_text,
 )
 from bot.revision.models import RevisionCard, RevisionReminder, RevisionReview
+from bot.revision.render import answer_buttons
 from bot.schedule.timing import DAY_SETS, next_occurrence, parse_time, plan
 from bot.storage.tenants import get_tenant
 
@@ -77,12 +78,11 @@ async def deal(bot: StudyBot, actor: Actor, replace: bool) -> Reply:
 
 
 def _card_reply(question: Question, row: RevisionCard, done: Today, replace: bool) -> Reply:
-    labels, _right = question.options()
+    lines, choices = answer_buttons(question, f"rv:a:{row.id}")
     kind = "New card" if row.last_review is None else "Review"
     left = done.new_left if row.last_review is None else done.reviews_left
     allowance = "new cards" if row.last_review is None else "reviews"
-    text = f"{question.prompt}\n\n_{kind} · {left} {allowance} left today_"
-    choices = tuple(Choice(label[:80], f"rv:a:{row.id}:{i}") for i, label in enumerate(labels))
+    text = "\n".join([question.prompt, *lines, "", f"_{kind} · {left} {allowance} left today_"])
     return Reply(text, choices=choices, private=True, replace=replace, title="Revision")
 
 

@@ -18,8 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from bot.commands.registry import action, ticker
 from bot.events import Place, Press
 from bot.quiz.bank import Question, question_bank, stable_rng
-from bot.replies import Choice, Reply, private
+from bot.replies import Reply, private
 from bot.revision.cards import Owner, add_card, wait_text
+from bot.revision.render import answer_buttons
 from bot.schedule.models import ChannelAnswer, ChannelQuestion
 
 if TYPE_CHECKING:
@@ -66,10 +67,10 @@ async def post_channel_question(bot: StudyBot, place: Place, tenant_key: str,
 
 
 def _question_reply(question: Question, post_id: int, reveal: datetime) -> Reply:
-    labels, _right = question.options()
-    choices = tuple(Choice(label[:80], f"rq:{post_id}:{i}") for i, label in enumerate(labels))
-    return Reply(f"{question.prompt}\n\n_Answer with a button; the answer is revealed at "
-                 f"{reveal:%H:%M}._", choices=choices, title="Revision question")
+    lines, choices = answer_buttons(question, f"rq:{post_id}")
+    text = "\n".join([question.prompt, *lines, "",
+                      f"_Answer with a button; the answer is revealed at {reveal:%H:%M}._"])
+    return Reply(text, choices=choices, title="Revision question")
 
 
 @action("rq")

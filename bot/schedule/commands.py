@@ -23,7 +23,7 @@ from bot.quiz.bank import question_bank
 from bot.replies import Reply, private
 from bot.schedule.channel import post_channel_question
 from bot.schedule.models import Schedule
-from bot.schedule.quizzes import quiz_starter
+from bot.schedule.quizzes import start_scheduled_quiz
 from bot.schedule.timing import (
     days_text,
     next_occurrence,
@@ -63,8 +63,6 @@ async def schedule_add(bot: StudyBot, cmd: Command) -> list[Reply]:
         topic = _topic(bot, args["kind"], args.get("topic"))
     except ValueError as problem:
         return [private(str(problem))]
-    if args["kind"] == "quiz" and quiz_starter() is None:
-        return [private("Scheduled quizzes are not available in this version yet.")]
     place = cmd.place
     async with bot.db.transaction() as session:
         if zone is None:
@@ -186,8 +184,4 @@ async def fire(bot: StudyBot, row: Schedule, when: datetime) -> None:
         await post_channel_question(bot, row.place, row.tenant_key, row.topic, row.id, when,
                                     ZoneInfo(row.timezone))
     elif row.kind == "quiz":
-        start = quiz_starter()
-        if start is None:
-            log.warning("schedule #%s: no quiz module to start a quiz with", row.id)
-            return
-        await start(bot, row.place, row.topic, when)
+        await start_scheduled_quiz(bot, row)
