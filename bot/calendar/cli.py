@@ -11,7 +11,8 @@ from pathlib import Path
 from bot.calendar.dates import parse_month_day
 from bot.calendar.onthisday import on_this_day
 from bot.calendar.timeline import dated_events, draw_timeline
-from knowledge.loader import PackError, load_knowledge
+from knowledge.errors import PackError
+from knowledge.loader import load_knowledge
 
 
 def onthisday_main(args: argparse.Namespace) -> int:
