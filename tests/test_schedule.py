@@ -340,3 +340,19 @@ async def test_a_scheduled_quiz_starts_through_the_quiz_module(make_bot: BotMake
     first = notes(bot).posts[0][2]
     assert first.title is not None and first.title.startswith("Question 1 of ")
     assert all(c.action_id.startswith("quiz:") for c in first.choices)
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("schedule add revision 09:00 weekdays war", "revision question on war, weekdays at 09:00 "
+                                                 "(Europe/London)"),
+    ("schedule add onthisday 07:45 Europe/Paris", "on-this-day post, daily at 07:45 "
+                                                  "(Europe/Paris)"),
+    ("schedule add quiz 14:00 tue,thu UTC", "short quiz, tue,thu at 14:00 (UTC)"),
+])
+async def test_typed_schedule_lines_may_skip_options(make_bot: BotMaker, line: str,
+                                                     expected: str) -> None:
+    from bot.commands.parse import parse_command_line
+    bot = await make_bot(FakeClock())
+    parsed = parse_command_line(line)
+    [reply] = await bot.handle(Command(TEACHER, CLASS, parsed.spec.name, parsed.args))
+    assert expected in reply.text

@@ -10,6 +10,7 @@ commits before posting: a crash between the two loses that one post rather than 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -55,7 +56,7 @@ MAX_PER_TENANT = 50
          Option("topic", "Only questions on this topic (revision and quiz).", kind="topic"),
          teacher_only=True)
 async def schedule_add(bot: StudyBot, cmd: Command) -> list[Reply]:
-    args, now = cmd.args, bot.clock.now()
+    args, now = typed_leniently(cmd.args), bot.clock.now()
     try:
         at = parse_time(args["time"])
         days = parse_days(args.get("days") or "daily")
@@ -80,6 +81,21 @@ async def schedule_add(bot: StudyBot, cmd: Command) -> list[Reply]:
         await session.flush()
         first = row.next_due.astimezone(zone)
     return [private(f"Scheduled #{row.id}: {describe(row)}. First one: {first:%a %d %b %H:%M}.")]
+
+
+def typed_leniently(raw: Mapping[str, str]) -> dict[str, str]:
+    """Typed lines skip options: "revision 09:00 Europe/Paris" or "revision 09:00 weekdays
+    spain". A zone typed where the days go, or a topic where the zone goes, is moved over."""
+    args = dict(raw)
+    if "/" in args.get("days", "") and "timezone" not in args:
+        args["timezone"] = args.pop("days")
+    zone = args.get("timezone", "")
+    if zone and "/" not in zone and zone.upper() != "UTC" and "topic" not in args:
+        try:
+            parse_zone(zone)
+        except ValueError:
+            args["topic"] = args.pop("timezone")
+    return args
 
 
 def _topic(bot: StudyBot, kind: str, typed: str | None) -> str | None:
