@@ -4,15 +4,11 @@ Revision ID: 0003
 Revises: 0002
 """
 
-from pathlib import Path
-
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-# Chains after the quiz tables (0002). Until that migration is on every branch this one is
-# merged into, fall back to 0001 so the chain never has two heads. TODO: plain "0002".
-down_revision = "0002" if any(Path(__file__).parent.glob("0002_*.py")) else "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
