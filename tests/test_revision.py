@@ -222,3 +222,37 @@ async def test_a_reminder_is_not_sent_twice_after_a_restart(
         assert restarted.notifier.direct == []
     finally:
         await restarted.close()
+
+
+async def test_a_question_missed_in_solo_practice_comes_up_in_revise(bot: StudyBot) -> None:
+    from bot.quiz.models import QuizQuestion
+
+    [_intro, question] = await bot.handle(Command(STUDENT, CLASS, "quiz solo",
+                                                  {"questions": "2"}))
+    session_id = int(question.choices[0].action_id.split(":")[1])
+    async with bot.db.transaction() as session:
+        asked = (await session.execute(select(QuizQuestion).where(
+            QuizQuestion.session_id == session_id, QuizQuestion.position == 0))).scalar_one()
+    wrong = (asked.correct + 1) % len(question.choices)
+    await bot.handle(Press(STUDENT, CLASS, f"solo:{session_id}:0:{wrong}"))
+    card = await card_of(bot, await revise(bot))
+    assert (card.question_id, card.source) == (asked.question_id, "missed")
+
+
+def test_studybot_revise_opens_the_terminal_chat_on_the_queue(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path),
+           "USER": "ana", "STUDYBOT_DATA_DIR": str(tmp_path / "data")}
+    done = subprocess.run([sys.executable, "-m", "bot", "revise"], cwd=root, env=env,
+                          input="1\n/revise\n", capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    shown = done.stdout
+    assert "you> /revise" in shown and "New card · 10 new cards left today" in shown
+    assert "Right: " in shown or "Not quite: " in shown
+    assert "9 new cards left today" in shown  # the second card, after the first was answered
+    assert shown.rstrip().endswith("Bye.")

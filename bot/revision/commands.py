@@ -82,7 +82,7 @@ def _card_reply(question: Question, row: RevisionCard, done: Today, replace: boo
     kind = "New card" if row.last_review is None else "Review"
     left = done.new_left if row.last_review is None else done.reviews_left
     allowance = "new cards" if row.last_review is None else "reviews"
-    text = "\n".join([question.prompt, *lines, "", f"_{kind} · {left} {allowance} left today_"])
+    text = "\n".join([question.prompt, *lines, "", f"{kind} · {left} {allowance} left today"])
     return Reply(text, choices=choices, private=True, replace=replace, title="Revision")
 
 

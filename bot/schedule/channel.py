@@ -69,7 +69,7 @@ async def post_channel_question(bot: StudyBot, place: Place, tenant_key: str,
 def _question_reply(question: Question, post_id: int, reveal: datetime) -> Reply:
     lines, choices = answer_buttons(question, f"rq:{post_id}")
     text = "\n".join([question.prompt, *lines, "",
-                      f"_Answer with a button; the answer is revealed at {reveal:%H:%M}._"])
+                      f"Answer with a button; the answer is revealed at {reveal:%H:%M}."])
     return Reply(text, choices=choices, title="Revision question")
 
 
