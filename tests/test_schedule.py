@@ -79,10 +79,12 @@ async def test_teacher_adds_lists_and_removes(make_bot: BotMaker) -> None:
         "Next: Mon 30 Nov 09:00; last: never.",
         "#2 on-this-day post, weekdays at 08:30 (America/New_York) in <#c1>. "
         "Next: Fri 27 Nov 08:30; last: never."]
-    [removed] = await bot.handle(Command(TEACHER, CLASS, "schedule remove", {"id": "#1"}))
+    [removed] = await bot.handle(Command(TEACHER, CLASS, "schedule remove", {"id": "1"}))
     assert removed.text == "Removed schedule #1."
     [listing] = await bot.handle(Command(TEACHER, CLASS, "schedule list", {}))
     assert listing.text.startswith("#2 ") and "#1" not in listing.text
+    [bad] = await bot.handle(Command(TEACHER, CLASS, "schedule remove", {"id": "two"}))
+    assert bad.private and "`id` must be a whole number" in bad.text
 
 
 async def test_students_cannot_manage_schedules(make_bot: BotMaker) -> None:

@@ -145,17 +145,16 @@ async def schedule_list(bot: StudyBot, cmd: Command) -> list[Reply]:
 
 
 @command("schedule remove", "Stop a schedule (its number is in `schedule list`). Teachers only.",
-         Option("id", "The schedule's number.", kind="text", required=True), teacher_only=True)
+         Option("id", "The schedule's number.", kind="int", required=True, min=1,
+                max=2_000_000_000), teacher_only=True)
 async def schedule_remove(bot: StudyBot, cmd: Command) -> list[Reply]:
-    text = cmd.args["id"].strip().lstrip("#")
-    if not text.isdigit() or len(text) > 9:
-        return [private(f"`{text[:20]}` is not a schedule number; see `schedule list`.")]
+    number = int(cmd.args["id"])
     async with bot.db.transaction() as session:
         gone = await session.execute(delete(Schedule).where(
-            Schedule.id == int(text), Schedule.tenant_key == cmd.actor.tenant_key))
+            Schedule.id == number, Schedule.tenant_key == cmd.actor.tenant_key))
     if gone.rowcount != 1:  # type: ignore[attr-defined]
-        return [private(f"There is no schedule #{text} here; see `schedule list`.")]
-    return [private(f"Removed schedule #{text}.")]
+        return [private(f"There is no schedule #{number} here; see `schedule list`.")]
+    return [private(f"Removed schedule #{number}.")]
 
 
 # --- Firing -------------------------------------------------------------------------------
