@@ -256,3 +256,21 @@ def test_studybot_revise_opens_the_terminal_chat_on_the_queue(tmp_path: Path) ->
     assert "Right: " in shown or "Not quite: " in shown
     assert "9 new cards left today" in shown  # the second card, after the first was answered
     assert shown.rstrip().endswith("Bye.")
+
+
+async def test_a_known_card_missed_again_in_a_quiz_comes_due_at_once(
+        bot: StudyBot, clock: FakeClock) -> None:
+    first = await revise(bot)
+    await answer(bot, first, right=True)
+    clock.advance(minutes=10)
+    await answer(bot, await revise(bot), right=True)  # now scheduled days ahead
+    card = await card_of(bot, first)
+    assert card.due - clock.now() >= timedelta(days=1)
+    clock.advance(hours=1)
+    bank = bot.service(question_bank)
+    async with bot.db.transaction() as session:
+        await record_miss(session, STUDENT.tenant_key, STUDENT.user_id, card.question_id,
+                          bank.questions[card.question_id].entry_id, clock.now())
+    again = await revise(bot)
+    assert (await card_of(bot, again)).question_id == card.question_id
+    assert "Review" in again.text

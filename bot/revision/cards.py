@@ -102,11 +102,17 @@ async def _card(session: AsyncSession, owner: Owner, question_id: str) -> Revisi
 async def sync_missed(session: AsyncSession, owner: Owner, bank: QuestionBank,
                       now: datetime) -> int:
     """Questions the student missed in quizzes since each card's last review enter the queue."""
+    misses = await missed_questions(session, owner.tenant_key, owner.user_id, limit=500)
+    if not misses:
+        return 0
+    cards = {row.question_id: row for row in (await session.execute(select(RevisionCard).where(
+        RevisionCard.tenant_key == owner.tenant_key, RevisionCard.user_id == owner.user_id,
+        RevisionCard.question_id.in_([m.question_id for m in misses])))).scalars()}
     added = 0
-    for miss in await missed_questions(session, owner.tenant_key, owner.user_id, limit=500):
+    for miss in misses:
         if bank.get(miss.question_id) is None:
             continue  # the pack changed and the question no longer exists
-        row = await _card(session, owner, miss.question_id)
+        row = cards.get(miss.question_id)
         if row is None or (row.last_review is not None and miss.last_missed_at > row.last_review
                            and row.due > now):
             await add_card(session, owner, miss.question_id, now, "missed")
