@@ -8,7 +8,7 @@ card. Each is checked against the pressing student, so nobody can answer another
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -99,8 +99,7 @@ async def _nothing_due(session: AsyncSession, owner: Owner, done: Today, now: da
         lead = "Nothing due right now."
     if upcoming is None:
         return lead + " Come back tomorrow."
-    when = upcoming.replace(tzinfo=UTC) if upcoming.tzinfo is None else upcoming
-    return f"{lead} Your next card is due {wait_text(when, now)}."
+    return f"{lead} Your next card is due {wait_text(upcoming, now)}."
 
 
 @action("rv")
@@ -213,7 +212,7 @@ async def _remind_one(bot: StudyBot, reminder: RevisionReminder, now: datetime) 
             RevisionReminder.user_id == reminder.user_id,
             RevisionReminder.active.is_(True),
             RevisionReminder.next_due == reminder.next_due,
-        ).values(next_due=new_due, last_sent=fire if fire else RevisionReminder.last_sent))
+        ).values(next_due=new_due, last_fired=fire if fire else RevisionReminder.last_fired))
         if claimed.rowcount != 1 or fire is None:  # type: ignore[attr-defined]
             return
         owner = Owner(reminder.tenant_key, reminder.user_id)

@@ -57,7 +57,8 @@ class RevisionReview(Base):
 
 
 class RevisionReminder(Base):
-    """A student's opt-in daily reminder; ``next_due`` is the claim token, as for schedules."""
+    """A student's opt-in daily reminder; ``next_due`` is the claim token, as for schedules.
+    ``last_fired`` is the last day's check, whether or not cards were due to mention."""
 
     __tablename__ = "revision_reminders"
 
@@ -69,4 +70,4 @@ class RevisionReminder(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     next_due: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None, index=True)
-    last_sent: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    last_fired: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

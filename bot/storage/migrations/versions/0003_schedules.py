@@ -129,7 +129,7 @@ def upgrade() -> None:
         sa.Column("timezone", sa.String(64), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         _when("next_due", nullable=True),
-        _when("last_sent", nullable=True),
+        _when("last_fired", nullable=True),
     )
     op.create_index("ix_revision_reminders_next_due", "revision_reminders", ["next_due"])
 
