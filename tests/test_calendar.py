@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -49,7 +49,23 @@ def test_without_an_event_on_the_day_the_nearest_in_the_week_are_not_anniversari
     assert "Nothing in the essay's story happened on 27 November" in text
     assert "This week in 1939 (30 November 1939, 3 days after 27 November)" in text
     assert "ago today" not in text
-    assert "Note: The essay does not give the dates." in text  # the correction travels along
+
+
+def test_the_essays_correction_travels_with_its_quote(kb: KnowledgeBase) -> None:
+    text = on_this_day(kb, 11, 30, TODAY).message()
+    assert "The essay: “The Winter War showed the Red Army's weakness.”" in text
+    assert "Note: The essay does not give the dates." in text
+
+
+def test_every_day_of_the_year_fits_one_chat_message() -> None:
+    from knowledge.loader import load_knowledge
+    shipped = load_knowledge()
+    day = date(2000, 1, 1)
+    while day.year == 2000:
+        result = on_this_day(shipped, day.month, day.day, TODAY)
+        assert len(result.message()) < 2000, day
+        assert len(result.events) <= 3 or result.exact
+        day += timedelta(days=1)
 
 
 def test_the_week_wraps_round_the_new_year(kb: KnowledgeBase) -> None:

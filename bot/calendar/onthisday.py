@@ -15,6 +15,7 @@ from knowledge.loader import KnowledgeBase
 from knowledge.models import EventEntry
 
 WINDOW_DAYS = 7
+MAX_NEARBY = 3  # the week's nearest few: a post that fits one chat message
 _LEAP = 2000  # month-days are compared inside a leap year so 29 February has a place
 
 
@@ -76,7 +77,7 @@ def on_this_day(kb: KnowledgeBase, month: int, day: int, today: date) -> OnThisD
     if exact:
         return OnThisDay(month, day, True, tuple(sorted(exact, key=lambda e: e.date.year)))
     nearby = sorted(found, key=lambda e: (abs(e.offset_days), e.offset_days, e.date.year))
-    return OnThisDay(month, day, False, tuple(nearby))
+    return OnThisDay(month, day, False, tuple(nearby[:MAX_NEARBY]))
 
 
 def _circular_offset(asked: date, other: date) -> int:
@@ -118,5 +119,4 @@ def _nearby(event: DayEvent, asked: str) -> str:
     side = "after" if event.offset_days > 0 else "before"
     head = (f"This week in {event.date.year} ({event.date.spoken()}, {days} day"
             f"{'s' if days != 1 else ''} {side} {asked}): **{event.entry.title}**.")
-    angle = _angle(event.entry)
-    return f"{head} {event.entry.text}" + (f"\n{angle}" if angle else "")
+    return f"{head} {event.entry.text}"  # no essay quote here, so no correction is needed
