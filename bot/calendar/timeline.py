@@ -138,7 +138,7 @@ def _date_label(event: Dated) -> str:
     if start.precision == "month":
         assert start.month is not None
         return MONTHS[start.month - 1][:3]
-    return "year"
+    return str(start.year)  # only the year is known: say no more than that
 
 
 def _draw_page(events: Sequence[Dated], page: int, pages: int) -> bytes:
