@@ -71,7 +71,7 @@ async def schedule_add(bot: StudyBot, cmd: Command) -> list[Reply]:
         count = (await session.execute(select(func.count()).select_from(Schedule).where(
             Schedule.tenant_key == cmd.actor.tenant_key))).scalar_one()
         if count >= MAX_PER_TENANT:
-            return [private(f"This server already has {count} schedules; remove one first.")]
+            return [private(f"There are already {count} schedules here; remove one first.")]
         row = Schedule(tenant_key=cmd.actor.tenant_key, platform=place.platform,
                        tenant=place.tenant, channel=place.channel, thread=place.thread,
                        kind=args["kind"], at_time=at.strftime("%H:%M"), days=days_text(days),
