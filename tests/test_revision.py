@@ -274,3 +274,20 @@ async def test_a_known_card_missed_again_in_a_quiz_comes_due_at_once(
     again = await revise(bot)
     assert (await card_of(bot, again)).question_id == card.question_id
     assert "Review" in again.text
+
+
+async def test_two_processes_send_one_reminder(bot: StudyBot, clock: FakeClock,
+                                               kb: KnowledgeBase, database_url: str) -> None:
+    import asyncio
+
+    for n in range(8):
+        student = Actor("discord", "g1", f"s{n}")
+        await bot.handle(Command(student, CLASS, "remind", {"state": "on", "time": "18:00"}))
+    other = StudyBot(kb, await Database.open(database_url), clock, RecordingNotifier())
+    try:
+        clock.set(datetime(2026, 11, 27, 18, 0, tzinfo=UTC))
+        await asyncio.gather(bot.tick(), other.tick(), bot.tick(), other.tick())
+        sent = [d[2] for b in (bot, other) for d in b.notifier.direct]  # type: ignore[attr-defined]
+        assert sorted(sent) == [f"s{n}" for n in range(8)]
+    finally:
+        await other.close()
