@@ -9,6 +9,8 @@ Revision ID: 0004
 Revises: 0003
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -18,7 +20,7 @@ branch_labels = None
 depends_on = None
 
 
-def _bot_columns() -> list[sa.Column[object]]:
+def _bot_columns() -> list[sa.Column[Any]]:
     """The columns slack_bots and slack_installations share, in slack_sdk's order."""
     return [
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
