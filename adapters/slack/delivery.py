@@ -18,8 +18,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import blocks, fallback_text
@@ -55,6 +56,8 @@ async def deliver(target: Target, replies: list[Reply]) -> None:
         except SlackApiError as error:
             log.error("could not deliver a reply in %s: %s", target.channel,
                       error.response.get("error"))
+        except (SlackClientError, aiohttp.ClientError, TimeoutError):
+            log.exception("could not reach Slack to deliver a reply in %s", target.channel)
 
 
 async def _deliver_one(target: Target, reply: Reply) -> None:

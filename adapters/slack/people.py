@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from slack_sdk.errors import SlackApiError
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import StudyBot
@@ -27,6 +28,9 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 T = TypeVar("T")
 CACHE_FOR = timedelta(minutes=2)
+#: Failures that leave a person counted as a student until Slack answers again: when in doubt,
+#: nobody gets a teacher's rights.
+UNREACHABLE = (SlackClientError, aiohttp.ClientError, TimeoutError)
 _SUBTEAM = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>")
 
 
@@ -67,8 +71,8 @@ class People:
             return cached
         try:
             user: dict[str, Any] = (await client.users_info(user=user_id))["user"]
-        except SlackApiError as error:
-            log.warning("users.info failed for %s: %s", user_id, error.response.get("error"))
+        except UNREACHABLE as error:
+            log.warning("users.info failed for %s: %s", user_id, _reason(error))
             return Person(name_hint or user_id, False)  # not cached: ask again next time
         profile = user.get("profile") or {}
         name = (profile.get("display_name") or profile.get("real_name") or user.get("real_name")
@@ -92,9 +96,8 @@ class People:
             return cached
         try:
             users = (await client.usergroups_users_list(usergroup=group))["users"]
-        except SlackApiError as error:
-            log.warning("usergroups.users.list failed for %s: %s", group,
-                        error.response.get("error"))
+        except UNREACHABLE as error:
+            log.warning("usergroups.users.list failed for %s: %s", group, _reason(error))
             return frozenset()
         members = frozenset(str(u) for u in users)
         self._groups[key] = (self.studybot.clock.now(), members)
@@ -108,3 +111,9 @@ class People:
         if entry is None or self.studybot.clock.now() - entry[0] > CACHE_FOR:
             return None
         return entry[1]
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error"))
+    return repr(error)

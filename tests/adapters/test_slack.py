@@ -275,3 +275,13 @@ async def test_production_http_mode_acks_first_and_answers_after(
         assert status == 200 and body == ""  # Slack gets its answer within 3 seconds
         await world.fake.wait_for("response_url")
         assert "Ask me anything" in world.last("response_url")["text"]
+
+
+async def test_when_slack_cannot_say_who_someone_is_they_get_no_teacher_rights(
+        world: SlackWorld) -> None:
+    world.fake.errors["users.info"] = "fatal_error"
+    await world.command(TEACHER, "settings timezone Europe/Paris")
+    assert "only a teacher" in world.last("response_url")["text"]  # answered all the same
+    del world.fake.errors["users.info"]  # the failure was not cached
+    await world.command(TEACHER, "settings timezone Europe/Paris")
+    assert "Time zone set" in world.last("response_url")["text"]

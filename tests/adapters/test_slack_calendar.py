@@ -129,3 +129,9 @@ async def test_a_reminder_arrives_as_a_direct_message(world: SlackWorld) -> None
     assert world.last("conversations.open")["users"] == S1
     dm = world.last("chat.postMessage")
     assert dm["channel"] == f"D{S1}" and "due" in dm["text"]
+    await world.command(S1, "remind off")
+    assert "off" in world.last("response_url")["text"]
+    world.fake.clear()
+    world.clock.advance(days=1)
+    await world.studybot.tick()
+    assert not world.fake.calls_to("chat.postMessage")  # no more reminders
