@@ -82,6 +82,17 @@ class SlackAdapter:
         self.app.command(SLASH_COMMAND)(self._on_command)
         self.app.event("app_mention")(self._on_mention)
         self.app.action(ACTION_IDS)(self._on_action)
+        if self.installations is not None:
+            # an uninstalled workspace's tokens are deleted from the database
+            self.app.enable_token_revocation_listeners()
+        else:
+            for name in ("app_uninstalled", "tokens_revoked"):
+                self.app.event(name)(self._nothing_to_forget)
+
+    async def _nothing_to_forget(self, event: dict[str, Any]) -> None:
+        """One workspace, one token from the environment: nothing stored to delete."""
+        log.warning("Slack says %s; the bot token in SLACK_BOT_TOKEN no longer works",
+                    event.get("type"))
 
     async def _skip_retries(self, body: dict[str, Any], next: Any) -> BoltResponse | None:
         event_id = body.get("event_id")

@@ -285,3 +285,11 @@ async def test_when_slack_cannot_say_who_someone_is_they_get_no_teacher_rights(
     del world.fake.errors["users.info"]  # the failure was not cached
     await world.command(TEACHER, "settings timezone Europe/Paris")
     assert "Time zone set" in world.last("response_url")["text"]
+
+
+async def test_an_uninstall_of_a_single_workspace_bot_is_acknowledged(
+        world: SlackWorld) -> None:
+    body = json.dumps({"token": "legacy", "team_id": TEAM, "api_app_id": "A1",
+                       "type": "event_callback", "event": {"type": "app_uninstalled"},
+                       "event_id": "EvBYE", "event_time": 1})
+    assert (await world.send(body, "application/json"))[0] == 200  # not retried by Slack

@@ -54,4 +54,5 @@ def test_the_manifest_asks_for_the_scopes_the_bot_uses() -> None:
     manifest = yaml.safe_load(MANIFEST.read_text())
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == sorted(BOT_SCOPES)
     assert manifest["features"]["slash_commands"][0]["command"] == "/study"
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_mention"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_mention", "app_uninstalled", "tokens_revoked"]

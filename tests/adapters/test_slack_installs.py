@@ -4,6 +4,7 @@ of the bot's own then uses that workspace's token."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator
 
@@ -57,6 +58,18 @@ async def test_an_installed_workspace_is_served_with_its_own_token(world: SlackW
     await world.studybot.notifier.post(Place("slack", TEAM, "C1"), Reply("Scheduled"))
     assert world.fake.calls[-1].method == "chat.postMessage"
     assert world.fake.calls[-1].token == "xoxb-school-one"
+
+
+async def test_uninstalling_deletes_the_workspaces_tokens(world: SlackWorld) -> None:
+    assert await install(world, "code-1") == 200
+    uninstalled = json.dumps({
+        "token": "legacy", "team_id": TEAM, "api_app_id": "A1", "type": "event_callback",
+        "event": {"type": "app_uninstalled"}, "event_id": "EvGONE", "event_time": 1})
+    assert (await world.send(uninstalled, "application/json"))[0] == 200
+    with pytest.raises(LookupError):
+        await world.studybot.notifier.post(Place("slack", TEAM, "C1"), Reply("x"))
+    await world.command(STUDENTS[0], "help")
+    assert "reinstall" in world.last("response_url")["text"]
 
 
 async def test_a_forged_oauth_state_installs_nothing(world: SlackWorld) -> None:
