@@ -293,3 +293,18 @@ async def test_an_uninstall_of_a_single_workspace_bot_is_acknowledged(
                        "type": "event_callback", "event": {"type": "app_uninstalled"},
                        "event_id": "EvBYE", "event_time": 1})
     assert (await world.send(body, "application/json"))[0] == 200  # not retried by Slack
+
+
+async def test_a_refused_bot_token_stops_the_start_with_the_reason(studybot: StudyBot) -> None:
+    from adapters.slack.config import ConfigError
+    from adapters.slack.run import start
+    from tests.adapters.slack_helpers import config_for
+    from tests.fakes.slack_api import FakeSlack
+
+    fake = await FakeSlack().start()
+    fake.errors["auth.test"] = "invalid_auth"
+    try:
+        with pytest.raises(ConfigError, match="invalid_auth"):
+            await start(studybot, config_for(fake), tick_every=None)
+    finally:
+        await fake.close()
