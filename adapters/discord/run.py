@@ -1,0 +1,38 @@
+"""``studybot run --platform discord``: start the bot on Discord from the environment."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from adapters.discord.client import create_client, run_client
+from adapters.discord.config import ConfigError, DiscordConfig
+from bot.app import StudyBot
+
+log = logging.getLogger(__name__)
+
+
+async def serve(config: DiscordConfig) -> None:
+    """Open the knowledge base and database, then serve Discord until the client closes."""
+    studybot = await StudyBot.create()
+    try:
+        await run_client(create_client(studybot, config))
+    finally:
+        await studybot.close()
+
+
+def main(args: argparse.Namespace | None = None) -> int:
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        config = DiscordConfig.from_env()
+    except ConfigError as exc:
+        print(f"studybot: {exc}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(serve(config))
+    except KeyboardInterrupt:
+        return 130
+    return 0
