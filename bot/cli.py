@@ -7,12 +7,15 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from knowledge.errors import PackError
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="studybot",
         description="A study bot for a history essay: answers questions, runs quizzes, "
-                    "keeps revision going. On Discord, Slack or in this terminal.")
+        "keeps revision going. On Discord, Slack or in this terminal.",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add(name: str, target: str, help: str) -> argparse.ArgumentParser:
@@ -20,41 +23,66 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(target=target)
         return p
 
-    run = add("run", "adapters.launch:run_main",
-              "Start the bot: Discord or Slack when their tokens are set, else the terminal chat.")
-    run.add_argument("--platform", choices=["auto", "discord", "slack", "console"], default="auto",
-                     help="Which platform to serve (default: chosen from the tokens set).")
+    run = add(
+        "run",
+        "adapters.launch:run_main",
+        "Start the bot: Discord or Slack when their tokens are set, else the terminal chat.",
+    )
+    run.add_argument(
+        "--platform",
+        choices=["auto", "discord", "slack", "console"],
+        default="auto",
+        help="Which platform to serve (default: chosen from the tokens set).",
+    )
 
-    add("console", "adapters.console.chat:console_main",
-        "Open the terminal chat: ask questions, take quizzes, revise.")
+    add(
+        "console",
+        "adapters.console.chat:console_main",
+        "Open the terminal chat: ask questions, take quizzes, revise.",
+    )
 
     ask = add("ask", "bot.answering.cli:ask_main", "Answer one question from the knowledge base.")
-    ask.add_argument("question", nargs="+", help="The question, or - to read one per line from stdin.")
+    ask.add_argument(
+        "question", nargs="+", help="The question, or - to read one per line from stdin."
+    )
     ask.add_argument("--json", action="store_true", help="Print JSON (one object per line).")
 
     kb = add("kb", "knowledge.cli:kb_main", "Check, export and count the knowledge packs.")
     kb_sub = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
-    validate = kb_sub.add_parser("validate", help="Check packs; print each problem as file:line.",
-                                 description="Check packs; print each problem as file:line.")
+    validate = kb_sub.add_parser(
+        "validate",
+        help="Check packs; print each problem as file:line.",
+        description="Check packs; print each problem as file:line.",
+    )
     validate.add_argument("paths", nargs="*", help="Pack folders (default: every loaded pack).")
-    export = kb_sub.add_parser("export", help="Print every entry.", description="Print every entry.")
+    export = kb_sub.add_parser(
+        "export", help="Print every entry.", description="Print every entry."
+    )
     export.add_argument("--json", action="store_true", required=True, help="As a JSON list.")
-    kb_sub.add_parser("stats", help="Count entries per kind and pack.",
-                      description="Count entries per kind and pack.")
-    kb_sub.add_parser("schema", help="Print the packs' JSON Schema.",
-                      description="Print the packs' JSON Schema.")
+    kb_sub.add_parser(
+        "stats",
+        help="Count entries per kind and pack.",
+        description="Count entries per kind and pack.",
+    )
+    kb_sub.add_parser(
+        "schema", help="Print the packs' JSON Schema.", description="Print the packs' JSON Schema."
+    )
 
     quiz = add("quiz", "bot.quiz.cli:quiz_main", "Work with the quiz question bank.")
     quiz_sub = quiz.add_subparsers(dest="quiz_command", metavar="ACTION", required=True)
-    qexport = quiz_sub.add_parser("export", help="Print generated questions.",
-                                  description="Print generated questions.")
+    qexport = quiz_sub.add_parser(
+        "export", help="Print generated questions.", description="Print generated questions."
+    )
     qexport.add_argument("--json", action="store_true", required=True, help="As a JSON list.")
     qexport.add_argument("--count", type=int, default=10, help="How many questions (default 10).")
     qexport.add_argument("--seed", type=int, default=0, help="The same seed gives the same list.")
     qexport.add_argument("--topic", help="Only questions on this topic (a tag).")
 
-    report = add("report", "bot.quiz.reports:report_main",
-                 "Teachers' quiz reports: accuracy per quiz, student and question.")
+    report = add(
+        "report",
+        "bot.quiz.reports:report_main",
+        "Teachers' quiz reports: accuracy per quiz, student and question.",
+    )
     report.add_argument("--tenant", help="Only this tenant (platform:id).")
     report.add_argument("--quiz", type=int, help="One quiz by its number.")
     report.add_argument("--csv", metavar="FILE", help="Write the CSV export here.")
@@ -64,13 +92,18 @@ def build_parser() -> argparse.ArgumentParser:
     otd.add_argument("--date", metavar="MM-DD", help="Another day than today.")
     otd.add_argument("--json", action="store_true", help="Print JSON.")
 
-    tl = add("timeline", "bot.calendar.cli:timeline_main", "Draw the dated events as a timeline PNG.")
+    tl = add(
+        "timeline", "bot.calendar.cli:timeline_main", "Draw the dated events as a timeline PNG."
+    )
     tl.add_argument("--from", dest="start", type=int, metavar="YEAR", help="First year.")
     tl.add_argument("--to", dest="end", type=int, metavar="YEAR", help="Last year.")
     tl.add_argument("--out", default="timeline.png", metavar="FILE.png", help="Where to write it.")
 
-    add("revise", "adapters.console.chat:revise_main",
-        "Review your due revision cards in the terminal.")
+    add(
+        "revise",
+        "adapters.console.chat:revise_main",
+        "Review your due revision cards in the terminal.",
+    )
     return parser
 
 
@@ -80,6 +113,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     func = getattr(importlib.import_module(module_name), func_name)
     try:
         return int(func(args) or 0)
+    except PackError as exc:
+        print(
+            "The knowledge base has problems; the bot will not start on part of it:",
+            file=sys.stderr,
+        )
+        print(exc, file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

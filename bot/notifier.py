@@ -17,7 +17,9 @@ class Notifier(Protocol):
         """Replace an earlier message (one countdown message per question, not a stream)."""
         ...
 
-    async def send_direct(self, tenant_platform: str, tenant: str, user_id: str, reply: Reply) -> None:
+    async def send_direct(
+        self, tenant_platform: str, tenant: str, user_id: str, reply: Reply
+    ) -> None:
         """Send one user a message of their own (revision reminders)."""
         ...
 
@@ -40,5 +42,7 @@ class RecordingNotifier:
     async def edit(self, place: Place, message_ref: str, reply: Reply) -> None:
         self.edits.append((place, message_ref, reply))
 
-    async def send_direct(self, tenant_platform: str, tenant: str, user_id: str, reply: Reply) -> None:
+    async def send_direct(
+        self, tenant_platform: str, tenant: str, user_id: str, reply: Reply
+    ) -> None:
         self.direct.append((tenant_platform, tenant, user_id, reply))

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from knowledge.errors import PackError, Problem
 from knowledge.models import (
     KIND_FILES,
     MODEL_BY_KIND,
@@ -27,24 +28,6 @@ from knowledge.models import (
 
 BUILTIN_PACKS = Path(__file__).parent / "packs"
 PACKS_ENV = "STUDYBOT_PACKS"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    file: Path
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
-
-
-class PackError(Exception):
-    """Raised with every problem found; ``str()`` gives one line per problem."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass(slots=True)
@@ -152,8 +135,9 @@ def _line(lines: LineMap, loc: Sequence[Any]) -> int:
     return lines.get(loc, 1)
 
 
-def _pydantic_problems(path: Path, lines: LineMap, prefix: tuple[Any, ...],
-                       exc: ValidationError) -> Iterator[Problem]:
+def _pydantic_problems(
+    path: Path, lines: LineMap, prefix: tuple[Any, ...], exc: ValidationError
+) -> Iterator[Problem]:
     for err in exc.errors():
         loc = (*prefix, *err["loc"])
         field_name = ".".join(str(p) for p in err["loc"]) or "entry"
@@ -167,6 +151,7 @@ def _pydantic_problems(path: Path, lines: LineMap, prefix: tuple[Any, ...],
 
 
 # --- Loading one pack ---------------------------------------------------------------------
+
 
 def _load_pack(folder: Path, problems: list[Problem], sites: Sites) -> Pack | None:
     info_path = folder / "pack.yaml"
@@ -186,7 +171,9 @@ def _load_pack(folder: Path, problems: list[Problem], sites: Sites) -> Pack | No
     try:
         essay = essay_path.read_text(encoding="utf-8")
     except OSError:
-        problems.append(Problem(info_path, _line(lines, ("essay",)), f"essay file {info.essay!r} not found"))
+        problems.append(
+            Problem(info_path, _line(lines, ("essay",)), f"essay file {info.essay!r} not found")
+        )
         return None
     pack = Pack(info=info, folder=folder, essay=essay)
     found = False
@@ -202,7 +189,9 @@ def _load_pack(folder: Path, problems: list[Problem], sites: Sites) -> Pack | No
     known = set(KIND_FILES) | {"pack.yaml", "questions.yaml"}
     for stray in sorted(folder.glob("*.y*ml")):
         if stray.name not in known:
-            problems.append(Problem(stray, 1, f"unknown file; entry files are: {', '.join(KIND_FILES)}"))
+            problems.append(
+                Problem(stray, 1, f"unknown file; entry files are: {', '.join(KIND_FILES)}")
+            )
     return pack
 
 
@@ -214,11 +203,15 @@ def _items(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str,
     if data is None:
         return
     if not isinstance(data, list):
-        problems.append(Problem(path, 1, "the file must be a list of entries (each starting with '- id:')"))
+        problems.append(
+            Problem(path, 1, "the file must be a list of entries (each starting with '- id:')")
+        )
         return
     for index, item in enumerate(data):
         if not isinstance(item, dict):
-            problems.append(Problem(path, _line(lines, (index,)), "each entry must be a mapping of keys"))
+            problems.append(
+                Problem(path, _line(lines, (index,)), "each entry must be a mapping of keys")
+            )
             continue
         yield index, item, lines
 
@@ -233,8 +226,13 @@ def _load_entries(path: Path, kind: str, problems: list[Problem], sites: Sites) 
     entries: list[Entry] = []
     for index, item, lines in _items(path, problems):
         if "kind" in item and item["kind"] != kind:
-            problems.append(Problem(path, _line(lines, (index, "kind")),
-                                    f"kind {item['kind']!r} does not belong in {path.name}"))
+            problems.append(
+                Problem(
+                    path,
+                    _line(lines, (index, "kind")),
+                    f"kind {item['kind']!r} does not belong in {path.name}",
+                )
+            )
             continue
         try:
             entry = model.model_validate(item)
@@ -266,14 +264,21 @@ def _where(sites: Sites, obj: object, *loc: Any) -> tuple[Path, int]:
 
 # --- Checks across entries and packs ------------------------------------------------------
 
+
 def _check_pack_content(pack: Pack, problems: list[Problem], sites: Sites) -> None:
     essay = collapse(pack.essay)
     for entry in pack.entries:
         for i, quote in enumerate(entry.quotes):
             if collapse(quote) not in essay:
                 path, line = _where(sites, entry, "quotes", i)
-                problems.append(Problem(path, line, f"{entry.id}: quote not found verbatim in "
-                                        f"{pack.info.essay}: {_clip(quote)!r}"))
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"{entry.id}: quote not found verbatim in "
+                        f"{pack.info.essay}: {_clip(quote)!r}",
+                    )
+                )
 
 
 def _check_references(packs: list[Pack], problems: list[Problem], sites: Sites) -> dict[str, Entry]:
@@ -290,10 +295,18 @@ def _check_references(packs: list[Pack], problems: list[Problem], sites: Sites) 
         target = by_id.get(ref)
         path, line = _where(sites, obj, *loc)
         if target is None:
-            problems.append(Problem(path, line, f"{'.'.join(map(str, loc))}: no entry with id {ref!r}"))
+            problems.append(
+                Problem(path, line, f"{'.'.join(map(str, loc))}: no entry with id {ref!r}")
+            )
         elif kinds and getattr(target, "kind", "") not in kinds:
-            problems.append(Problem(path, line, f"{'.'.join(map(str, loc))}: {ref!r} is a "
-                                    f"{getattr(target, 'kind', '?')}, expected {' or '.join(kinds)}"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"{'.'.join(map(str, loc))}: {ref!r} is not a "
+                    f"{' or '.join(kinds)} but {_a(getattr(target, 'kind', '?'))}",
+                )
+            )
 
     for pack in packs:
         for entry in pack.entries:
@@ -314,6 +327,10 @@ def _check_references(packs: list[Pack], problems: list[Problem], sites: Sites) 
     return by_id
 
 
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
+
+
 def _clip(text: str, limit: int = 60) -> str:
     text = collapse(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -330,7 +347,11 @@ def check_packs(folders: Sequence[Path]) -> tuple[KnowledgeBase | None, list[Pro
         if pack is None:
             continue
         if pack.info.name in names:
-            problems.append(Problem(folder / "pack.yaml", 1, f"a pack named {pack.info.name!r} is already loaded"))
+            problems.append(
+                Problem(
+                    folder / "pack.yaml", 1, f"a pack named {pack.info.name!r} is already loaded"
+                )
+            )
             continue
         names.add(pack.info.name)
         _check_pack_content(pack, problems, sites)

@@ -11,7 +11,14 @@ import calendar
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -44,7 +51,9 @@ def check_partial_date(value: str) -> str:
     if month is not None and day is not None:
         last = calendar.monthrange(year, month)[1]
         if not 1 <= day <= last:
-            raise ValueError(f"{value!r} is not a real date: month {month} of {year} has {last} days")
+            raise ValueError(
+                f"{value!r} is not a real date: month {month} of {year} has {last} days"
+            )
     return value
 
 
