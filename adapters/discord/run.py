@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 
 from adapters.discord.client import create_client, run_client
@@ -17,8 +19,13 @@ log = logging.getLogger(__name__)
 async def serve(config: DiscordConfig) -> None:
     """Open the knowledge base and database, then serve Discord until the client closes."""
     studybot = await StudyBot.create()
+    client = create_client(studybot, config)
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
+        # a service manager's stop: close the gateway and the database cleanly
+        loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(client.close()))
     try:
-        await run_client(create_client(studybot, config))
+        await run_client(client)
     finally:
         await studybot.close()
 
