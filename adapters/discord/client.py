@@ -108,6 +108,13 @@ class StudyClient(discord.AutoShardedClient):
 
     async def run_command(self, interaction: Interaction, name: str, args: dict[str, str], *,
                           private: bool = False) -> None:
+        if name in POSTS_HERE_LATER and (missing := missing_post_permissions(interaction)):
+            await interaction.response.send_message(
+                f"I can't post in this channel, so I haven't started anything: I need "
+                f"{', '.join(missing)} here. A server manager can grant them in the channel's "
+                "settings.", ephemeral=True, allowed_mentions=NO_PINGS)
+            return
+
         async def event() -> Event:
             actor, place = await self.who_where(interaction)
             return Command(actor, place, name, args)
@@ -229,6 +236,21 @@ class StudyClient(discord.AutoShardedClient):
             if not interaction.response.is_done():
                 await interaction.response.send_message(SORRY, ephemeral=True,
                                                         allowed_mentions=NO_PINGS)
+
+
+def missing_post_permissions(interaction: Interaction) -> list[str]:
+    """What the bot lacks to post here on its own later (a quiz's questions, a schedule)."""
+    have = interaction.app_permissions
+    in_thread = isinstance(interaction.channel, discord.Thread)
+    needed = {"View Channel": have.view_channel,
+              "Send Messages in Threads" if in_thread else "Send Messages":
+                  have.send_messages_in_threads if in_thread else have.send_messages,
+              "Embed Links": have.embed_links, "Attach Files": have.attach_files}
+    return [name for name, ok in needed.items() if not ok]
+
+
+#: Commands after which the bot posts in the channel by itself, with no interaction to answer.
+POSTS_HERE_LATER = frozenset({"quiz start", "schedule add"})
 
 
 class NotInGuild(Exception):

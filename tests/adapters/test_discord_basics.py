@@ -189,3 +189,14 @@ async def test_slow_core_is_deferred_then_answered_with_the_right_visibility(
         assert original.get("deleted")
     finally:
         await running.stop()
+
+
+async def test_topic_autocomplete_offers_the_knowledge_base_topics(
+        discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    topics = discord_bot.studybot.kb.topics()
+    offered = await fake.autocomplete("quiz start", {"topic": ""}, "topic", user=TEACHER)
+    assert [c["value"] for c in offered] == topics[:25]
+    typed = topics[0][:3]
+    narrowed = await fake.autocomplete("quiz solo", {"topic": typed}, "topic", user=STUDENT)
+    assert narrowed and all(typed in c["value"] for c in narrowed)

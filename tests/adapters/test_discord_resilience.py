@@ -170,3 +170,13 @@ def test_run_without_a_token_says_what_to_set() -> None:
         timeout=60)
     assert result.returncode == 2
     assert "DISCORD_TOKEN" in result.stderr
+
+
+async def test_a_quiz_is_not_started_where_the_bot_cannot_post(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    view_only = 1 << 10
+    answer = await fake.wait_response(await fake.command(
+        "quiz start", {"questions": 3}, user=TEACHER, app_permissions=view_only))
+    assert answer["flags"] & EPHEMERAL
+    assert "Send Messages, Embed Links, Attach Files" in answer["content"]
+    assert fake.channel_messages(discord_bot.channel) == [answer]  # nothing was posted

@@ -25,6 +25,8 @@ MANAGE_GUILD = 1 << 5
 #: What an ordinary student may do in a channel: view, send messages, use app commands.
 STUDENT_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 31)
 TEACHER_PERMISSIONS = STUDENT_PERMISSIONS | MANAGE_GUILD
+#: The invite's permissions: view, send, send in threads, embed links, attach files.
+BOT_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 38) | (1 << 14) | (1 << 15)
 EPHEMERAL = 64
 LOADING = 128
 
@@ -216,10 +218,14 @@ class FakeDiscord:
 
     async def command(self, name: str, options: Mapping[str, Any] | None = None, *,
                       user: FakeUser, guild_id: int | None = None,
-                      channel_id: int | None = None) -> str:
-        """Run ``/name`` ("quiz start") with ``options``, typed as the bot registered them."""
+                      channel_id: int | None = None, app_permissions: int | None = None) -> str:
+        """Run ``/name`` ("quiz start") with ``options``, typed as the bot registered them.
+
+        ``app_permissions``: what the bot may do in the channel (default: all it asks for).
+        """
         data = self._command_data(name, dict(options or {}), guild_id or self.guild_ids[0])
-        return await self._dispatch(2, data, user, guild_id, channel_id)
+        return await self._dispatch(2, data, user, guild_id, channel_id,
+                                    app_permissions=app_permissions)
 
     async def autocomplete(self, name: str, options: Mapping[str, Any], focused: str, *,
                            user: FakeUser, guild_id: int | None = None) -> list[dict[str, Any]]:
@@ -302,7 +308,8 @@ class FakeDiscord:
 
     async def _dispatch(self, kind: int, data: dict[str, Any], user: FakeUser,
                         guild_id: int | None, channel_id: int | None,
-                        message: dict[str, Any] | None = None) -> str:
+                        message: dict[str, Any] | None = None,
+                        app_permissions: int | None = None) -> str:
         guild_id = guild_id or self.guild_ids[0]
         channel_id = channel_id or self.channel_ids[guild_id]
         inter_id = next(self._ids)
@@ -317,7 +324,8 @@ class FakeDiscord:
             "member": {"user": user.payload(), "roles": [str(r) for r in user.roles],
                        "permissions": str(user.permissions), "joined_at": _now(),
                        "deaf": False, "mute": False, "flags": 0, "nick": None},
-            "app_permissions": str(TEACHER_PERMISSIONS), "locale": "en-GB",
+            "app_permissions": str(BOT_PERMISSIONS if app_permissions is None
+                                   else app_permissions), "locale": "en-GB",
             "guild_locale": "en-GB", "entitlements": [], "context": 0,
             "attachment_size_limit": 10 * 1024 * 1024,
             "authorizing_integration_owners": {"0": str(guild_id)},
