@@ -10,13 +10,14 @@ from sqlalchemy import select
 
 pytest.importorskip("bot.quiz.group", reason="quizzes have not landed on this branch yet")
 
-from bot.app import StudyBot  # noqa: E402
-from bot.clock import FakeClock  # noqa: E402
-from bot.quiz.models import QuizQuestion  # noqa: E402
-from bot.storage.db import Database  # noqa: E402
-from knowledge.loader import KnowledgeBase  # noqa: E402
-from tests.fakes.discord_harness import STUDENTS, TEACHER, DiscordBot, start_bot  # noqa: E402
-from tests.fakes.discord_server import EPHEMERAL, FakeDiscord  # noqa: E402
+from bot.quiz.models import QuizQuestion
+
+from bot.app import StudyBot
+from bot.clock import FakeClock
+from bot.storage.db import Database
+from knowledge.loader import KnowledgeBase
+from tests.fakes.discord_harness import STUDENTS, TEACHER, DiscordBot, start_bot
+from tests.fakes.discord_server import EPHEMERAL, FakeDiscord
 
 
 async def correct_option(bot: StudyBot, session_id: int, position: int) -> int:
