@@ -10,8 +10,6 @@ from sqlalchemy import select
 
 pytest.importorskip("bot.quiz.group", reason="quizzes have not landed on this branch yet")
 
-from bot.quiz.models import QuizQuestion
-
 from bot.app import StudyBot
 from bot.clock import FakeClock
 from bot.storage.db import Database
@@ -21,6 +19,9 @@ from tests.fakes.discord_server import EPHEMERAL, FakeDiscord
 
 
 async def correct_option(bot: StudyBot, session_id: int, position: int) -> int:
+    """The right option's index, as the quiz stored it (read, never changed)."""
+    from bot.quiz.models import QuizQuestion
+
     async with bot.db.transaction() as session:
         return int((await session.execute(select(QuizQuestion.correct).where(
             QuizQuestion.session_id == session_id,
