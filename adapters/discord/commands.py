@@ -207,8 +207,8 @@ async def onthisday(interaction: Interaction,
 @app_commands.describe(start="First year, e.g. 1917", end="Last year, e.g. 1941")
 @app_commands.rename(start="from", end="to")
 async def timeline(interaction: Interaction,
-                   start: app_commands.Range[int, 1800, 2100] | None = None,
-                   end: app_commands.Range[int, 1800, 2100] | None = None) -> None:
+                   start: app_commands.Range[int, 1000, 2100] | None = None,
+                   end: app_commands.Range[int, 1000, 2100] | None = None) -> None:
     await _run_with(interaction, "timeline", {"from": start, "to": end})
 
 
