@@ -72,14 +72,6 @@ async def test_help_is_ephemeral_without_pings_and_differs_for_teachers(
     assert "settings timezone" in teacher["embeds"][0]["description"]
 
 
-async def test_a_command_not_built_yet_gets_the_core_answer(discord_bot: DiscordBot) -> None:
-    # every command is registered from the start; the core answers for missing features
-    fake = discord_bot.fake
-    message = await fake.wait_response(await fake.command("revise", user=STUDENT))
-    assert message["flags"] & EPHEMERAL
-    assert message["content"]
-
-
 async def test_only_managers_choose_the_teacher_role_and_its_members_become_teachers(
         discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
