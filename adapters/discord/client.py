@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 Interaction = discord.Interaction[Any]
 PLATFORM = "discord"
+#: Seconds a closing client waits for a tick or a core call under way.
+SHUTDOWN_GRACE = 10.0
 SORRY = "Sorry, something went wrong on my side. Nothing you had done was lost; please try again."
 ROLE_ID = re.compile(r"^(?:<@&)?(\d{5,25})>?$")
 
@@ -74,6 +76,7 @@ class StudyClient(discord.AutoShardedClient):
         install(self.tree)
         self._ticker: asyncio.Task[None] | None = None
         self._work: set[asyncio.Task[Any]] = set()
+        self._stopping = asyncio.Event()
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(CoreButton)
@@ -86,16 +89,24 @@ class StudyClient(discord.AutoShardedClient):
             self._ticker = asyncio.create_task(self._tick_forever(self.config.tick_interval))
 
     async def close(self) -> None:
-        if self._ticker is not None:
-            self._ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
+        """Stop ticking after the tick under way, finish the core work in flight, then close:
+        an answer the bot received is stored before the process goes."""
+        self._stopping.set()
+        pending = [t for t in (self._ticker, *self._work) if t is not None and not t.done()]
+        if pending:
+            _, late = await asyncio.wait(pending, timeout=SHUTDOWN_GRACE)
+            for task in late:
+                log.warning("still busy at shutdown, cancelling: %s", task.get_name())
+                task.cancel()
         await super().close()
 
     async def _tick_forever(self, interval: float) -> None:
         """Quiz timers and schedules: ``StudyBot.tick`` logs its own failures."""
-        while True:
-            await asyncio.sleep(interval)
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), interval)
+            if self._stopping.is_set():
+                return
             try:
                 await self.studybot.tick()
             except Exception:
@@ -180,6 +191,8 @@ class StudyClient(discord.AutoShardedClient):
         except discord.HTTPException as exc:
             log.warning("could not answer interaction %s (%s): %s", interaction.id,
                         type(exc).__name__, exc)
+        except Exception:  # a rendering bug must not take the client down either
+            log.exception("could not answer interaction %s", interaction.id)
 
     async def _ask_core(self, make_event: Callable[[], Awaitable[Event]]) -> list[Reply]:
         try:
@@ -226,8 +239,14 @@ class StudyClient(discord.AutoShardedClient):
                         await interaction.delete_original_response()
                 await interaction.followup.send(**send_kwargs(reply), ephemeral=reply.private)
             thinking = False
-        if not replies and not interaction.response.is_done():
-            await interaction.response.defer()
+        if not replies:  # nothing to say: acknowledge without leaving "thinking..." behind
+            if thinking:
+                await interaction.delete_original_response()
+            elif not interaction.response.is_done():
+                if on_message:
+                    await interaction.response.defer()
+                else:
+                    await interaction.response.send_message("Done.", ephemeral=True)
 
     async def _on_tree_error(self, interaction: Interaction,
                              error: app_commands.AppCommandError) -> None:
