@@ -4,6 +4,7 @@ a restart between a message and its click, shards split over processes, and ``ru
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import logging
 import os
 import subprocess
@@ -142,13 +143,17 @@ def test_configuration_from_the_environment() -> None:
 
 async def test_the_real_process_serves_discord_from_its_environment(
         fake_discord: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    """``adapters.discord.run:main`` in its own process, pointed at the fake by environment."""
+    """``studybot run --platform discord`` in its own process, pointed at the fake by its
+    environment alone (straight through ``adapters.discord.run:main`` until the launcher is in)."""
     env = os.environ | fake_discord.env() | {"STUDYBOT_DATA_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from adapters.discord.run import main; "
-         "sys.exit(main(None))"], cwd=ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if importlib.util.find_spec("adapters.launch") is not None:
+        command = [sys.executable, "-m", "bot", "run", "--platform", "discord"]
+    else:
+        command = [sys.executable, "-c", "import sys; from adapters.discord.run import main; "
+                   "sys.exit(main(None))"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
     try:
         await fake_discord.wait_connected(timeout=60)
         answer = await fake_discord.wait_response(
