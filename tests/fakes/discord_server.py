@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 JSON = "application/json"
 MANAGE_GUILD = 1 << 5
@@ -641,11 +641,13 @@ async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes, 
         body: Any = None
         reader = await request.multipart()
         async for part in reader:
-            if part.name == "payload_json":  # type: ignore[union-attr]
-                body = json.loads(await part.text())  # type: ignore[union-attr]
+            if not isinstance(part, BodyPartReader):
+                continue
+            if part.name == "payload_json":
+                body = json.loads(await part.text())
             else:
-                data = await part.read()  # type: ignore[union-attr]
-                files.append((part.filename or "", bytes(data),  # type: ignore[union-attr]
+                data = await part.read()
+                files.append((part.filename or "", bytes(data),
                               part.headers.get("Content-Type", "")))
         return body, files
     raw = await request.read()
