@@ -97,6 +97,17 @@ async def test_a_class_quiz_with_three_students_to_the_leaderboard(
     text = board["embeds"][0]["description"]
     assert text.index("Ada") < text.index("Cleo") < text.index("Ben")
 
+    # the teacher's report: the CSV and the chart, for the teacher's eyes only
+    denied = await fake.wait_response(await fake.command("report", {"quiz": 1}, user=ben))
+    assert denied["flags"] & EPHEMERAL and not denied["files"]
+    report = await fake.wait_response(await fake.command("report", {"quiz": 1}, user=TEACHER),
+                                      timeout=30)
+    assert report["flags"] & EPHEMERAL
+    files = {name: data for name, data, _ in report["files"]}
+    assert sorted(files) == ["quiz-1-accuracy.png", "quiz-1.csv"]
+    assert files["quiz-1-accuracy.png"].startswith(b"\x89PNG")
+    assert b"Ada" in files["quiz-1.csv"] and b"Ben" in files["quiz-1.csv"]
+
 
 async def test_a_click_after_a_restart_in_the_middle_of_a_quiz_still_counts(
         fake_discord: FakeDiscord, discord_bot: DiscordBot, kb: KnowledgeBase,
@@ -146,3 +157,26 @@ async def test_solo_practice_is_ephemeral_and_edits_in_place(discord_bot: Discor
                                           if k == "create" and m.get("interaction_token") == click])
     assert all(m["flags"] & EPHEMERAL for m in follow)
     assert any(m["components"] for m in follow)  # the next question
+
+
+async def test_the_teacher_pauses_resumes_moves_on_and_stops_a_quiz(
+        discord_bot: DiscordBot) -> None:
+    fake, channel = discord_bot.fake, discord_bot.channel
+    await fake.wait_response(await fake.command(
+        "quiz start", {"questions": 3, "seconds": 20, "pace": "teacher"}, user=TEACHER))
+    await question(fake, channel, 1)
+    for name in ("quiz pause", "quiz resume", "quiz next", "quiz stop"):
+        refused = await fake.wait_response(await fake.command(name, user=STUDENTS[0]))
+        assert "only a teacher" in refused["content"]
+    paused = await fake.wait_response(await fake.command("quiz pause", user=TEACHER))
+    assert not paused["flags"] & EPHEMERAL and "paused" in paused["content"]  # the class sees it
+    resumed = await fake.wait_response(await fake.command("quiz resume", user=TEACHER))
+    assert "resumed" in resumed["content"]
+    moved = await fake.wait_response(await fake.command("quiz next", user=TEACHER))
+    assert moved["flags"] & EPHEMERAL
+    await fake.wait_for(lambda: titled(fake, channel, "Question 1 of 3: the answer"))
+    await question(fake, channel, 2)
+    stopped = await fake.wait_response(await fake.command("quiz stop", user=TEACHER))
+    assert stopped["flags"] & EPHEMERAL and "stopped" in stopped["content"]
+    final = await fake.wait_for(lambda: titled(fake, channel, "Final leaderboard"))
+    assert "stopped after 2 of 3" in final[0]["embeds"][0]["description"]
