@@ -8,6 +8,9 @@ import importlib
 MODULES = (
     "bot.commands.general",
     "bot.commands.settings",
+    "bot.commands.ask",
+    "bot.quiz.commands",
+    "bot.quiz.reports",
 )
 
 
