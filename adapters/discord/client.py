@@ -18,7 +18,7 @@ import discord
 import yarl
 from discord import app_commands
 
-from adapters.discord.commands import install
+from adapters.discord.commands import install, modal_question
 from adapters.discord.config import DiscordConfig
 from adapters.discord.notifier import DiscordNotifier
 from adapters.discord.render import NO_PINGS, CoreButton, edit_kwargs, send_kwargs
@@ -131,6 +131,15 @@ class StudyClient(discord.AutoShardedClient):
             return Command(actor, place, name, args)
         await self._serve(interaction, event, private_guess=private or name in PRIVATE_NAMES,
                           force_private=private)
+
+    async def on_interaction(self, interaction: Interaction) -> None:
+        """Modal submits routed by custom_id alone (the ask modal); the rest have handlers."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        found = modal_question(interaction.data)
+        if found is not None:
+            question, private = found
+            await self.run_command(interaction, "ask", {"question": question}, private=private)
 
     async def handle_press(self, interaction: Interaction, action_id: str) -> None:
         async def event() -> Event:

@@ -176,24 +176,49 @@ class SettingsGroup(app_commands.Group, name="settings", description="This serve
 async def ask(interaction: Interaction, question: app_commands.Range[str, 1, 1000] | None = None,
               private: bool = False) -> None:
     if question is None:
-        await interaction.response.send_modal(AskModal(private=private))
+        modal = ask_modal(private)
+        await interaction.response.send_modal(modal)
+        modal.stop()  # its submit is routed by custom_id alone: see modal_question
         return
     await _run(interaction, "ask", private=private, question=question)
 
 
-class AskModal(discord.ui.Modal, title="Ask about the essay"):
+ASK_MODAL = "studybot-ask:"  # then 1 (answer privately) or 0
+QUESTION_FIELD = "question"
+
+
+def ask_modal(private: bool) -> discord.ui.Modal:
     """A roomier box for a long question; its answer is the same as /ask's."""
+    modal = discord.ui.Modal(title="Ask about the essay", custom_id=f"{ASK_MODAL}{int(private)}",
+                             timeout=None)
+    modal.add_item(discord.ui.TextInput(
+        label="Your question", custom_id=QUESTION_FIELD, style=discord.TextStyle.paragraph,
+        max_length=1000, placeholder="e.g. Why did Stalin sign the Nazi-Soviet Pact?"))
+    return modal
 
-    question: discord.ui.TextInput[AskModal] = discord.ui.TextInput(
-        label="Your question", style=discord.TextStyle.paragraph, max_length=1000,
-        placeholder="e.g. Why did Stalin sign the Nazi-Soviet Pact?")
 
-    def __init__(self, *, private: bool) -> None:
-        super().__init__(timeout=900)
-        self.private = private
+def modal_question(data: Any) -> tuple[str, bool] | None:
+    """The question and privacy of a submitted ask modal, from the payload alone, so a
+    submit still counts after a restart; None for any other modal."""
+    custom_id = str((data or {}).get("custom_id", ""))
+    if custom_id not in (f"{ASK_MODAL}0", f"{ASK_MODAL}1"):
+        return None
+    found = _field_value(data.get("components", []), QUESTION_FIELD)
+    return (found or "", custom_id.endswith("1"))
 
-    async def on_submit(self, interaction: Interaction) -> None:
-        await _run(interaction, "ask", private=self.private, question=self.question.value)
+
+def _field_value(components: Any, custom_id: str) -> str | None:
+    for component in components if isinstance(components, list) else []:
+        if not isinstance(component, dict):
+            continue
+        if component.get("custom_id") == custom_id and "value" in component:
+            return str(component["value"])
+        nested = component.get("components") or (
+            [component["component"]] if "component" in component else [])
+        found = _field_value(nested, custom_id)
+        if found is not None:
+            return found
+    return None
 
 
 @app_commands.command(name="onthisday", description="What happened on this day (or another).")
