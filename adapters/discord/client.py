@@ -229,10 +229,17 @@ class StudyClient(discord.AutoShardedClient):
                       deferred: bool | None) -> None:
         """Render replies: ``replace`` edits the clicked message, ``private`` is ephemeral."""
         on_message = interaction.type is discord.InteractionType.component
-        ordered = sorted(replies, key=lambda r: not (r.replace and on_message))
+        clicked = interaction.message
+        public_message = clicked is not None and not clicked.flags.ephemeral
+
+        def edits(reply: Reply) -> bool:
+            # a private reply never replaces what the whole channel sees
+            return on_message and reply.replace and not (reply.private and public_message)
+
+        ordered = sorted(replies, key=lambda r: not edits(r))
         thinking = deferred is not None  # a "thinking..." message waits for the first reply
         for reply in ordered:
-            if reply.replace and on_message:
+            if edits(reply):
                 if interaction.response.is_done():
                     await interaction.edit_original_response(**edit_kwargs(reply))
                 else:

@@ -192,3 +192,15 @@ async def test_topic_autocomplete_offers_the_knowledge_base_topics(
     typed = topics[0][:3]
     narrowed = await fake.autocomplete("quiz solo", {"topic": typed}, "topic", user=STUDENT)
     assert narrowed and all(typed in c["value"] for c in narrowed)
+
+
+async def test_a_private_reply_never_replaces_a_public_message(discord_bot: DiscordBot) -> None:
+    # "rv:next" (revision) answers privately with replace=True; here it is pressed on a
+    # channel post
+    fake, notifier = discord_bot.fake, discord_bot.studybot.notifier
+    place = Place("discord", str(discord_bot.guild), str(discord_bot.channel))
+    ref = await notifier.post(place, Reply("Pick", choices=(Choice("Go", "rv:next"),)))
+    token = await fake.click(fake.messages[int(ref)], "rv:next", user=STUDENT)
+    answer = await fake.wait_response(token)
+    assert answer["flags"] & EPHEMERAL and answer["id"] != ref
+    assert fake.messages[int(ref)]["content"] == "Pick"  # the class's message is untouched
