@@ -185,3 +185,27 @@ async def test_a_quiz_is_not_started_where_the_bot_cannot_post(discord_bot: Disc
     assert answer["flags"] & EPHEMERAL
     assert "Send Messages, Embed Links, Attach Files" in answer["content"]
     assert fake.channel_messages(discord_bot.channel) == [answer]  # nothing was posted
+
+
+async def test_a_slow_core_is_acknowledged_within_three_seconds(
+        discord_bot: DiscordBot, database_url: str) -> None:
+    """The database is busy (another writer holds it): the bot defers in time, then answers."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the busy writer is made with SQLite's own lock")
+    import sqlite3
+
+    fake = discord_bot.fake
+    busy = sqlite3.connect(database_url.split("///", 1)[1], isolation_level=None)
+    try:
+        busy.execute("BEGIN IMMEDIATE")  # every other writer waits
+        token = await fake.command("settings timezone", {"timezone": "Europe/Paris"},
+                                   user=TEACHER)
+        # production settings: deferred (ephemerally, as settings answers are) well within 3 s
+        await fake.wait_for(lambda: fake.interactions[token].callbacks, timeout=3)
+        assert fake.interactions[token].callbacks[0] == {"type": 5, "data": {"flags": EPHEMERAL}}
+    finally:
+        busy.execute("ROLLBACK")
+        busy.close()
+    answer = await fake.wait_response(token, timeout=10)
+    assert answer["content"] == "Time zone set to Europe/Paris."
+    assert answer["flags"] & EPHEMERAL and not fake.late_acks

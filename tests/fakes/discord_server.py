@@ -13,6 +13,7 @@ import asyncio
 import itertools
 import json
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +22,8 @@ from typing import Any
 from aiohttp import BodyPartReader, WSMsgType, web
 
 JSON = "application/json"
+#: Discord forgets an interaction not acknowledged within 3 seconds.
+ACK_DEADLINE = 3.0
 MANAGE_GUILD = 1 << 5
 #: What an ordinary student may do in a channel: view, send messages, use app commands.
 STUDENT_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 31)
@@ -75,6 +78,7 @@ class Interaction:
     message_id: int | None = None  # the component's message (type 3)
     original_id: int | None = None  # the response message, once there is one
     callbacks: list[dict[str, Any]] = field(default_factory=list)
+    created: float = field(default_factory=time.monotonic)
 
 
 class FakeDiscord:
@@ -98,6 +102,8 @@ class FakeDiscord:
         self.identifies: list[dict[str, Any]] = []
         self.injected: list[Injected] = []
         self.dm_channels: dict[int, int] = {}
+        self.ack_deadline = ACK_DEADLINE
+        self.late_acks: list[str] = []  # interactions the bot answered too late
         self._ids = itertools.count(1_100_000_000_000_000_000)
         self._shards: dict[int, web.WebSocketResponse] = {}
         self._seqs: dict[int, Iterator[int]] = {}
@@ -486,6 +492,9 @@ class FakeDiscord:
         if inter.callbacks:
             return _json({"message": "Interaction has already been acknowledged.",
                           "code": 40060}, 400)
+        if time.monotonic() - inter.created > self.ack_deadline:
+            self.late_acks.append(token)
+            return _json({"message": "Unknown interaction", "code": 10062}, 404)
         inter.callbacks.append(body)
         kind = body["type"]
         data = body.get("data") or {}
