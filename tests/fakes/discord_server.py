@@ -79,6 +79,7 @@ class Interaction:
     original_id: int | None = None  # the response message, once there is one
     callbacks: list[dict[str, Any]] = field(default_factory=list)
     created: float = field(default_factory=time.monotonic)
+    acked: float | None = None  # when the first callback arrived
 
 
 class FakeDiscord:
@@ -496,6 +497,7 @@ class FakeDiscord:
             self.late_acks.append(token)
             return _json({"message": "Unknown interaction", "code": 10062}, 404)
         inter.callbacks.append(body)
+        inter.acked = time.monotonic()
         kind = body["type"]
         data = body.get("data") or {}
         answer: dict[str, Any] = {"id": str(inter.id), "type": inter.kind}
