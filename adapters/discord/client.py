@@ -19,7 +19,7 @@ import yarl
 from discord import app_commands
 
 from adapters.discord.commands import install, modal_question
-from adapters.discord.config import DiscordConfig
+from adapters.discord.config import DEFAULT_GATEWAY, DiscordConfig
 from adapters.discord.notifier import DiscordNotifier
 from adapters.discord.render import NO_PINGS, CoreButton, edit_kwargs, send_kwargs
 from bot.app import StudyBot
@@ -40,7 +40,8 @@ ROLE_ID = re.compile(r"^(?:<@&)?(\d{5,25})>?$")
 def apply_endpoints(config: DiscordConfig) -> None:
     """Point discord.py's REST and gateway at ``config`` (Discord, a proxy, or a test fake)."""
     discord.http.Route.BASE = config.api_base
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(config.gateway_url)
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(config.gateway_url
+                                                                or DEFAULT_GATEWAY)
 
 
 def create_client(studybot: StudyBot, config: DiscordConfig) -> StudyClient:
@@ -79,6 +80,10 @@ class StudyClient(discord.AutoShardedClient):
         self._stopping = asyncio.Event()
 
     async def setup_hook(self) -> None:
+        if self.config.gateway_url and self.shard_count is None:
+            # discord.py connects to the URL in GET /gateway/bot unless the shard count is
+            # known: take Discord's recommended count so the configured gateway is used
+            self.shard_count = (await self.http.get_bot_gateway())[0]
         self.add_dynamic_items(CoreButton)
         if self.config.sync_commands:
             try:

@@ -18,7 +18,7 @@ class ConfigError(ValueError):
 class DiscordConfig:
     token: str
     api_base: str = DEFAULT_API_BASE
-    gateway_url: str = DEFAULT_GATEWAY
+    gateway_url: str | None = None  # None: the URL Discord gives in GET /gateway/bot
     shard_count: int | None = None  # None: ask Discord (GET /gateway/bot)
     shard_ids: tuple[int, ...] | None = None  # None: every shard
     tick_interval: float | None = 1.0  # seconds between StudyBot.tick() calls; None: no ticks
@@ -48,7 +48,7 @@ class DiscordConfig:
                                   f"({shard_count}).")
         return cls(token=token,
                    api_base=env.get("DISCORD_API_BASE", "").strip().rstrip("/") or DEFAULT_API_BASE,
-                   gateway_url=env.get("DISCORD_GATEWAY_URL", "").strip() or DEFAULT_GATEWAY,
+                   gateway_url=env.get("DISCORD_GATEWAY_URL", "").strip() or None,
                    shard_count=shard_count, shard_ids=shard_ids)
 
 

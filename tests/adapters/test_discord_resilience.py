@@ -127,13 +127,37 @@ async def test_shards_split_over_two_processes(kb: KnowledgeBase, db: Database,
         await fake.stop()
 
 
+async def test_the_configured_gateway_wins_over_the_advertised_one(
+        fake_discord: FakeDiscord, kb: KnowledgeBase, db: Database, clock: FakeClock) -> None:
+    fake_discord.gateway_bot_url = "ws://127.0.0.1:9/nowhere"  # e.g. behind a proxy
+    bot = await start_bot(fake_discord, StudyBot(kb, db, clock), clock)
+    try:
+        answer = await fake_discord.wait_response(await fake_discord.command("help", user=STUDENT))
+        assert answer["embeds"]
+        assert fake_discord.identifies[0]["shard"] == [0, 1]
+    finally:
+        await bot.stop()
+
+
+async def test_without_a_configured_gateway_the_advertised_one_is_used(
+        fake_discord: FakeDiscord, kb: KnowledgeBase, db: Database, clock: FakeClock) -> None:
+    env = fake_discord.env()
+    del env["DISCORD_GATEWAY_URL"]  # as in production: Discord says where to connect
+    bot = await start_bot(fake_discord, StudyBot(kb, db, clock), clock, env)
+    try:
+        answer = await fake_discord.wait_response(await fake_discord.command("help", user=STUDENT))
+        assert answer["embeds"]
+    finally:
+        await bot.stop()
+
+
 def test_configuration_from_the_environment() -> None:
     config = DiscordConfig.from_env({"DISCORD_TOKEN": " t ", "STUDYBOT_SHARDS": "4",
                                      "STUDYBOT_SHARD_IDS": "0-1,3",
                                      "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10/"})
     assert (config.token, config.shard_count, config.shard_ids) == ("t", 4, (0, 1, 3))
     assert config.api_base == "http://127.0.0.1:9/api/v10"
-    assert config.gateway_url == "wss://gateway.discord.gg/"
+    assert config.gateway_url is None  # Discord's, from GET /gateway/bot
     for bad in ({}, {"DISCORD_TOKEN": "t", "STUDYBOT_SHARD_IDS": "1"},
                 {"DISCORD_TOKEN": "t", "STUDYBOT_SHARDS": "2", "STUDYBOT_SHARD_IDS": "2"},
                 {"DISCORD_TOKEN": "t", "STUDYBOT_SHARDS": "two"}):

@@ -104,6 +104,7 @@ class FakeDiscord:
         self.injected: list[Injected] = []
         self.dm_channels: dict[int, int] = {}
         self.ack_deadline = ACK_DEADLINE
+        self.gateway_bot_url: str | None = None  # what GET /gateway/bot advertises
         self.late_acks: list[str] = []  # interactions the bot answered too late
         self._ids = itertools.count(1_100_000_000_000_000_000)
         self._shards: dict[int, web.WebSocketResponse] = {}
@@ -441,7 +442,8 @@ class FakeDiscord:
         if (method, path) == ("GET", "/oauth2/applications/@me"):
             return _json(self._application())
         if (method, path) == ("GET", "/gateway/bot"):
-            return _json({"url": self.gateway_url, "shards": self.shard_count,
+            return _json({"url": self.gateway_bot_url or self.gateway_url,
+                          "shards": self.shard_count,
                           "session_start_limit": {"total": 1000, "remaining": 999,
                                                   "reset_after": 0, "max_concurrency": 1}})
         if method == "PUT" and re.fullmatch(rf"/applications/{self.app_id}/commands", path):
