@@ -68,6 +68,15 @@ async def test_missing_permissions_are_logged_and_the_bot_carries_on(
     assert not discord_bot.task.done()
 
 
+async def test_a_dropped_gateway_connection_is_resumed(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    await fake.drop_shard(0)
+    await fake.wait_connected(timeout=30)
+    assert fake.resumes and fake.resumes[0]["session_id"] == "session-0"
+    answer = await fake.wait_response(await fake.command("help", user=STUDENT))
+    assert answer["embeds"] and not discord_bot.task.done()
+
+
 async def test_a_modal_takes_a_long_question(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     token = await fake.command("ask", {"private": True}, user=STUDENT)

@@ -101,6 +101,7 @@ class FakeDiscord:
         self.message_log: list[tuple[str, dict[str, Any]]] = []  # ("create"|"edit", message)
         self.interactions: dict[str, Interaction] = {}
         self.identifies: list[dict[str, Any]] = []
+        self.resumes: list[dict[str, Any]] = []
         self.injected: list[Injected] = []
         self.dm_channels: dict[int, int] = {}
         self.ack_deadline = ACK_DEADLINE
@@ -373,8 +374,12 @@ class FakeDiscord:
                 for guild in guilds:
                     await self._send(ws, "GUILD_CREATE", self._guild(guild))
                 self._ready.setdefault(shard_id, asyncio.Event()).set()
-            elif op == 6:  # RESUME: accept it
+            elif op == 6:  # RESUME: accept it, the session id names the shard
+                self.resumes.append(frame["d"])
+                shard_id = int(str(frame["d"]["session_id"]).rsplit("-", 1)[1])
+                self._shards[shard_id] = ws
                 await self._send(ws, "RESUMED", {})
+                self._ready.setdefault(shard_id, asyncio.Event()).set()
         if shard_id is not None and self._shards.get(shard_id) is ws:
             del self._shards[shard_id]
             self._ready.pop(shard_id, None)
