@@ -25,6 +25,7 @@ from adapters.discord.render import NO_PINGS, CoreButton, edit_kwargs, send_kwar
 from bot.app import StudyBot
 from bot.commands.settings import teacher_role
 from bot.events import Actor, Command, Event, Place, Press
+from bot.quiz.bank import question_bank
 from bot.replies import Reply, private
 
 log = logging.getLogger(__name__)
@@ -118,7 +119,8 @@ class StudyClient(discord.AutoShardedClient):
                 log.exception("tick failed")
 
     def topics(self) -> list[str]:
-        return self.studybot.kb.topics()
+        """Topics offered while typing: the ones quiz and schedule commands accept."""
+        return self.studybot.service(question_bank).topics() or self.studybot.kb.topics()
 
     # --- inbound ------------------------------------------------------------------------------
 

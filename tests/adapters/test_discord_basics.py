@@ -183,10 +183,12 @@ async def test_slow_core_is_deferred_then_answered_with_the_right_visibility(
         await running.stop()
 
 
-async def test_topic_autocomplete_offers_the_knowledge_base_topics(
-        discord_bot: DiscordBot) -> None:
+async def test_topic_autocomplete_offers_the_quiz_topics(discord_bot: DiscordBot) -> None:
+    from bot.quiz.bank import question_bank
+
     fake = discord_bot.fake
-    topics = discord_bot.studybot.kb.topics()
+    topics = discord_bot.studybot.service(question_bank).topics()
+    assert set(discord_bot.studybot.kb.topics()) <= set(topics)
     offered = await fake.autocomplete("quiz start", {"topic": ""}, "topic", user=TEACHER)
     assert [c["value"] for c in offered] == topics[:25]
     typed = topics[0][:3]
