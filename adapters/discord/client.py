@@ -273,10 +273,17 @@ class StudyClient(discord.AutoShardedClient):
 
     async def _on_tree_error(self, interaction: Interaction,
                              error: app_commands.AppCommandError) -> None:
-        log.error("slash command failed: %s", error, exc_info=error)
+        stale = isinstance(error, app_commands.CommandNotFound
+                           | app_commands.CommandSignatureMismatch)
+        if stale:  # Discord still shows a command from before an update
+            log.warning("out-of-date slash command: %s", error)
+        else:
+            log.error("slash command failed: %s", error, exc_info=error)
+        text = ("That command has just changed. Please try again in a minute, or see /help."
+                if stale else SORRY)
         with contextlib.suppress(discord.HTTPException):
             if not interaction.response.is_done():
-                await interaction.response.send_message(SORRY, ephemeral=True,
+                await interaction.response.send_message(text, ephemeral=True,
                                                         allowed_mentions=NO_PINGS)
 
 

@@ -77,6 +77,14 @@ async def test_a_dropped_gateway_connection_is_resumed(discord_bot: DiscordBot) 
     assert answer["embeds"] and not discord_bot.task.done()
 
 
+async def test_a_command_from_an_older_version_gets_a_clear_answer(
+        discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    fake.commands.append({"name": "quizz", "type": 1, "description": "renamed since"})
+    answer = await fake.wait_response(await fake.command("quizz", user=STUDENT))
+    assert answer["flags"] & EPHEMERAL and "just changed" in answer["content"]
+
+
 async def test_a_modal_takes_a_long_question(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     token = await fake.command("ask", {"private": True}, user=STUDENT)
