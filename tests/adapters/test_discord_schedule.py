@@ -99,3 +99,25 @@ async def test_reminders_are_confirmed_privately(discord_bot: DiscordBot) -> Non
     assert on["flags"] & EPHEMERAL and "18:00" in on["content"]
     off = await fake.wait_response(await fake.command("remind", {"state": "off"}, user=STUDENT))
     assert off["flags"] & EPHEMERAL and "off" in off["content"]
+
+
+async def test_a_scheduled_revision_question_is_answered_then_revealed_in_place(
+        discord_bot: DiscordBot) -> None:
+    fake, core, clock = discord_bot.fake, discord_bot.studybot, discord_bot.clock
+    await fake.wait_response(await fake.command(
+        "schedule add", {"kind": "revision", "time": "09:15"}, user=TEACHER))
+    before = len(fake.message_log)
+    clock.advance(minutes=15)
+    await core.tick()
+    post = await fake.wait_message(lambda m: "interaction_token" not in m, after=before)
+    assert post["embeds"][0]["title"] == "Revision question"
+    ids = buttons(post)
+    assert ids and all(i.startswith("rq:") for i in ids)
+    got = await fake.wait_response(await fake.click(post, ids[0], user=STUDENT))
+    assert got["flags"] & EPHEMERAL and got["content"].startswith("Got it")
+    clock.advance(minutes=10)
+    await core.tick()  # the same message now shows the answer and the tally
+    revealed = fake.messages[int(post["id"])]
+    assert revealed["embeds"][0]["title"] == "Revision question: the answer"
+    assert "1 answered" in revealed["embeds"][0]["description"]
+    assert revealed["components"] == []
