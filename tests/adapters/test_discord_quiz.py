@@ -180,3 +180,19 @@ async def test_the_teacher_pauses_resumes_moves_on_and_stops_a_quiz(
     assert stopped["flags"] & EPHEMERAL and "stopped" in stopped["content"]
     final = await fake.wait_for(lambda: titled(fake, channel, "Final leaderboard"))
     assert "stopped after 2 of 3" in final[0]["embeds"][0]["description"]
+
+
+async def test_a_quiz_started_in_a_thread_runs_in_that_thread(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    thread = fake.open_thread()
+    await fake.wait_response(await fake.command(
+        "quiz start", {"questions": 1, "seconds": 10}, user=TEACHER, channel_id=thread))
+    post = await question(fake, thread, 1)
+    got = await fake.wait_response(await fake.click(post, buttons(post)[0], user=STUDENTS[0]))
+    assert got["content"].startswith("Got it")
+    # the channel itself stays quiet, and it may have its own quiz meanwhile
+    assert not [m for m in fake.channel_messages(discord_bot.channel)
+                if not m["flags"] & EPHEMERAL]
+    other = await fake.wait_response(await fake.command("quiz start", {"questions": 1},
+                                                        user=TEACHER))
+    assert "started" in other["content"]

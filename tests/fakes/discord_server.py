@@ -104,6 +104,7 @@ class FakeDiscord:
         self.resumes: list[dict[str, Any]] = []
         self.injected: list[Injected] = []
         self.dm_channels: dict[int, int] = {}
+        self.threads: dict[int, int] = {}  # thread id -> guild id
         self.ack_deadline = ACK_DEADLINE
         self.gateway_bot_url: str | None = None  # what GET /gateway/bot advertises
         self.late_acks: list[str] = []  # interactions the bot answered too late
@@ -271,6 +272,8 @@ class FakeDiscord:
                 if c["type"] == 9]
 
     def _guild_of_channel(self, channel_id: int) -> int:
+        if channel_id in self.threads:
+            return self.threads[channel_id]
         for guild, channel in self.channel_ids.items():
             if channel == channel_id:
                 return guild
@@ -401,7 +404,22 @@ class FakeDiscord:
         if ws is not None:
             await ws.close(code=4000)
 
+    def open_thread(self, guild_id: int | None = None) -> int:
+        """A thread in the guild's channel, for interactions sent with ``channel_id`` = it."""
+        guild_id = guild_id or self.guild_ids[0]
+        thread_id = next(self._ids)
+        self.threads[thread_id] = guild_id
+        return thread_id
+
     def _channel(self, guild_id: int, channel_id: int) -> dict[str, Any]:
+        if channel_id in self.threads:
+            return {"id": str(channel_id), "type": 11, "guild_id": str(guild_id),
+                    "parent_id": str(self.channel_ids[guild_id]), "name": "homework help",
+                    "owner_id": "1", "message_count": 0, "member_count": 2,
+                    "rate_limit_per_user": 0, "flags": 0,
+                    "thread_metadata": {"archived": False, "auto_archive_duration": 1440,
+                                        "archive_timestamp": _now(), "locked": False},
+                    "permissions": str(TEACHER_PERMISSIONS)}
         return {"id": str(channel_id), "type": 0, "guild_id": str(guild_id), "name": "history",
                 "position": 0, "permission_overwrites": [], "nsfw": False, "parent_id": None,
                 "permissions": str(TEACHER_PERMISSIONS)}
