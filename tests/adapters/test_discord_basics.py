@@ -26,6 +26,7 @@ async def test_start_up_registers_every_command_and_asks_no_privileged_intent(
     assert ("GET", "/gateway/bot") in paths  # the recommended shard count
     assert fake.identifies[0]["intents"] & PRIVILEGED_INTENTS == 0
     assert fake.identifies[0]["token"] == fake.token
+    await fake.wait_for(lambda: fake.heartbeats)  # the first heartbeat follows HELLO at once
 
     commands = {c["name"]: c for c in fake.commands}
     assert sorted(commands) == sorted(["ask", "quiz", "onthisday", "timeline", "revise", "remind",

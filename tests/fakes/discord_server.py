@@ -102,6 +102,7 @@ class FakeDiscord:
         self.interactions: dict[str, Interaction] = {}
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
+        self.heartbeats = 0
         self.injected: list[Injected] = []
         self.dm_channels: dict[int, int] = {}
         self.threads: dict[int, int] = {}  # thread id -> guild id
@@ -362,6 +363,7 @@ class FakeDiscord:
             frame = json.loads(msg.data)
             op = frame.get("op")
             if op == 1:
+                self.heartbeats += 1
                 await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
             elif op == 2:
                 self.identifies.append(frame["d"])
