@@ -11,6 +11,10 @@ MODULES = (
     "bot.commands.ask",
     "bot.quiz.commands",
     "bot.quiz.reports",
+    "bot.calendar.commands",
+    "bot.schedule.commands",
+    "bot.schedule.channel",
+    "bot.revision.commands",
 )
 
 
