@@ -92,11 +92,18 @@ async def test_revision_cards_are_private_and_answered_in_place(discord_bot: Dis
     assert buttons(after)  # Next (and for a right answer, Hard / Easy)
 
 
-async def test_reminders_are_confirmed_privately(discord_bot: DiscordBot) -> None:
-    fake = discord_bot.fake
+async def test_a_reminder_arrives_as_a_direct_message(discord_bot: DiscordBot) -> None:
+    fake, core, clock = discord_bot.fake, discord_bot.studybot, discord_bot.clock
     on = await fake.wait_response(await fake.command("remind", {"state": "on", "time": "18:00"},
                                                      user=STUDENT))
     assert on["flags"] & EPHEMERAL and "18:00" in on["content"]
+    clock.advance(hours=9)  # 18:00 in London: new cards are due
+    await core.tick()
+    dm = await fake.wait_for(lambda: fake.dm_channels.get(STUDENT.id))
+    [message] = fake.channel_messages(dm)
+    assert message["embeds"][0]["title"] == "Revision"
+    assert "due" in message["embeds"][0]["description"]
+    assert message["allowed_mentions"] == {"parse": []}
     off = await fake.wait_response(await fake.command("remind", {"state": "off"}, user=STUDENT))
     assert off["flags"] & EPHEMERAL and "off" in off["content"]
 
