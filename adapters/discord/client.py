@@ -63,6 +63,8 @@ class StudyClient(discord.AutoShardedClient):
     """An auto-sharded client with the app command tree and one route for every button."""
 
     def __init__(self, studybot: StudyBot, config: DiscordConfig) -> None:
+        # the bot never joins voice: no warnings about voice libraries at every start
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         shards: dict[str, Any] = {"shard_count": config.shard_count}
         if config.shard_ids is not None:
             shards["shard_ids"] = list(config.shard_ids)
