@@ -128,3 +128,27 @@ async def test_a_scheduled_revision_question_is_answered_then_revealed_in_place(
     assert revealed["embeds"][0]["title"] == "Revision question: the answer"
     assert "1 answered" in revealed["embeds"][0]["description"]
     assert revealed["components"] == []
+
+
+async def test_one_server_never_sees_another_servers_schedules(
+        kb: KnowledgeBase, db: Database, clock: FakeClock) -> None:
+    fake = FakeDiscord(guilds=[1_000_000_000_000_001, 1_000_000_000_000_002])
+    await fake.start()
+    bot = await start_bot(fake, StudyBot(kb, db, clock), clock)
+    first, second = fake.guild_ids
+    try:
+        await fake.wait_response(await fake.command(
+            "schedule add", {"kind": "onthisday", "time": "09:30"}, user=TEACHER,
+            guild_id=first))
+        mine = await fake.wait_response(await fake.command("schedule list", user=TEACHER,
+                                                           guild_id=first))
+        theirs = await fake.wait_response(await fake.command("schedule list", user=TEACHER,
+                                                             guild_id=second))
+        assert "#1" in mine["embeds"][0]["description"]
+        assert theirs["content"].startswith("No schedules yet")
+        gone = await fake.wait_response(await fake.command("schedule remove", {"id": 1},
+                                                           user=TEACHER, guild_id=second))
+        assert "no schedule #1" in gone["content"]
+    finally:
+        await bot.stop()
+        await fake.stop()
