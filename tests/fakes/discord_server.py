@@ -268,10 +268,6 @@ class FakeDiscord:
         data = {"custom_id": custom_id, "components": rows}
         return await self._dispatch(5, data, user, guild_id, None)
 
-    def modals(self) -> list[dict[str, Any]]:
-        return [c["data"] for i in self.interactions.values() for c in i.callbacks
-                if c["type"] == 9]
-
     def _guild_of_channel(self, channel_id: int) -> int:
         if channel_id in self.threads:
             return self.threads[channel_id]
