@@ -4,7 +4,6 @@ a restart between a message and its click, shards split over processes, and ``ru
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
 import os
 import subprocess
@@ -185,14 +184,10 @@ def test_configuration_from_the_environment() -> None:
 async def test_the_real_process_serves_discord_from_its_environment(
         fake_discord: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """``studybot run --platform discord`` in its own process, pointed at the fake by its
-    environment alone (straight through ``adapters.discord.run:main`` until the launcher is in)."""
+    environment alone."""
     env = os.environ | fake_discord.env() | {"STUDYBOT_DATA_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)
-    if importlib.util.find_spec("adapters.launch") is not None:
-        command = [sys.executable, "-m", "bot", "run", "--platform", "discord"]
-    else:
-        command = [sys.executable, "-c", "import sys; from adapters.discord.run import main; "
-                   "sys.exit(main(None))"]
+    command = [sys.executable, "-m", "bot", "run", "--platform", "discord"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT)
     try:
@@ -210,10 +205,8 @@ async def test_the_real_process_serves_discord_from_its_environment(
 
 def test_run_without_a_token_says_what_to_set() -> None:
     env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
-    result = subprocess.run(
-        [sys.executable, "-c", "import sys; from adapters.discord.run import main; "
-         "sys.exit(main(None))"], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=60)
+    result = subprocess.run([sys.executable, "-m", "bot", "run", "--platform", "discord"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "DISCORD_TOKEN" in result.stderr
 
