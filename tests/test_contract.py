@@ -7,19 +7,15 @@ platform runs this through its real adapter against its local fake (Discord: the
 and REST API; Slack: signed requests and the fake Web API; the terminal: typed lines), each on
 a database of its own. What the databases hold afterwards, with platform user ids replaced by
 roles, must be the same, and so must the entries offered with the answer.
-
-The Discord part runs when the Discord adapter and its fake are on the branch.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import io
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-import pytest
 from sqlalchemy import select
 
 from adapters.console.chat import PLATFORM as CONSOLE
@@ -33,8 +29,11 @@ from bot.schedule.models import ChannelQuestion, Schedule
 from bot.storage.db import Database
 from knowledge.loader import KnowledgeBase
 from tests.adapters.slack_helpers import STUDENTS, TEACHER, SlackWorld, buttons, slack_world
+from tests.fakes.discord_harness import STUDENTS as DISCORD_STUDENTS
+from tests.fakes.discord_harness import TEACHER as DISCORD_TEACHER
+from tests.fakes.discord_harness import DiscordBot, start_bot
+from tests.fakes.discord_server import FakeDiscord
 
-HAS_DISCORD = importlib.util.find_spec("tests.fakes.discord_harness") is not None
 QUESTION = "when was the nazi-soviet pact signed?"
 ROLES = ("teacher", "s1", "s2", "s3")
 #: For each class quiz question: does each student answer it right?
@@ -191,13 +190,10 @@ class SlackPlatform:
 class DiscordPlatform:
     """Slash commands and button clicks dispatched by the fake Discord gateway."""
 
-    def __init__(self, running: Any) -> None:
-        from tests.fakes.discord_harness import STUDENTS as PEOPLE
-        from tests.fakes.discord_harness import TEACHER as BOSS
-
+    def __init__(self, running: DiscordBot) -> None:
         self.running = running
         self.fake = running.fake
-        self.user = dict(zip(ROLES, (BOSS, *PEOPLE), strict=True))
+        self.user = dict(zip(ROLES, (DISCORD_TEACHER, *DISCORD_STUDENTS), strict=True))
         self.role_of = {str(u.id): role for role, u in self.user.items()}
         self.pressed: set[str] = set()
 
@@ -263,9 +259,6 @@ async def on_slack(bot: StudyBot, clock: FakeClock, tmp: Path) -> Outcome:
 
 
 async def on_discord(bot: StudyBot, clock: FakeClock, tmp: Path) -> Outcome:
-    from tests.fakes.discord_harness import start_bot
-    from tests.fakes.discord_server import FakeDiscord
-
     fake = FakeDiscord()
     await fake.start()
     try:
@@ -281,9 +274,7 @@ async def on_discord(bot: StudyBot, clock: FakeClock, tmp: Path) -> Outcome:
 
 
 Runner = Callable[[StudyBot, FakeClock, Path], Awaitable[Outcome]]
-RUNNERS: dict[str, Runner] = {"console": on_console, "slack": on_slack}
-if HAS_DISCORD:
-    RUNNERS["discord"] = on_discord
+RUNNERS: dict[str, Runner] = {"console": on_console, "slack": on_slack, "discord": on_discord}
 
 
 async def test_every_platform_reaches_the_same_stored_results(kb: KnowledgeBase,
@@ -309,9 +300,3 @@ async def test_every_platform_reaches_the_same_stored_results(kb: KnowledgeBase,
     for name, outcome in outcomes.items():
         assert outcome == (offered, results), f"{name} differs from the terminal"
 
-
-@pytest.mark.skipif(HAS_DISCORD, reason="the Discord adapter is here")
-def test_the_discord_part_waits_for_the_discord_adapter() -> None:
-    """A reminder in the test report: without the Discord adapter and its fake on this
-    branch, the contract above covers the terminal and Slack only."""
-    assert "discord" not in RUNNERS

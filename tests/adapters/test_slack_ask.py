@@ -6,8 +6,6 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-pytest.importorskip("bot.commands.ask", reason="answering has not landed on this branch yet")
-
 from bot.app import StudyBot
 from bot.clock import FakeClock
 from tests.adapters.slack_helpers import STUDENTS, SlackWorld, buttons, slack_world

@@ -7,8 +7,6 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-pytest.importorskip("bot.calendar.commands", reason="the calendar has not landed yet")
-
 from bot.app import StudyBot
 from bot.clock import FakeClock
 from tests.adapters.slack_helpers import (
@@ -30,10 +28,6 @@ async def world(studybot: StudyBot, clock: FakeClock) -> AsyncIterator[SlackWorl
         yield w
 
 
-def needs(module: str) -> None:
-    pytest.importorskip(module, reason=f"{module} has not landed yet")
-
-
 async def test_onthisday_for_a_given_day(world: SlackWorld) -> None:
     await world.command(S1, "onthisday 08-23")
     assert "1939" in world.last("chat.postMessage")["text"]
@@ -53,7 +47,6 @@ async def test_the_timeline_is_uploaded_as_a_picture(world: SlackWorld) -> None:
 
 async def test_schedules_are_added_listed_and_removed_by_teachers_only(
         world: SlackWorld) -> None:
-    needs("bot.schedule.commands")
     await world.command(S1, "schedule add revision 09:30 weekdays")
     assert "only a teacher" in world.last("response_url")["text"]
     await world.command(TEACHER, "schedule add revision 09:30 weekdays", channel="C7")
@@ -74,7 +67,6 @@ async def test_schedules_are_added_listed_and_removed_by_teachers_only(
 
 async def test_a_scheduled_revision_question_is_posted_answered_and_revealed(
         world: SlackWorld) -> None:
-    needs("bot.schedule.channel")
     await world.command(TEACHER, "schedule add revision 09:30 daily", channel="C7")
     world.fake.clear()
     world.clock.advance(minutes=31)  # 09:31 in London (UTC in November)
@@ -95,7 +87,6 @@ async def test_a_scheduled_revision_question_is_posted_answered_and_revealed(
 
 
 async def test_revision_cards_are_private_and_rated_in_place(world: SlackWorld) -> None:
-    needs("bot.revision.commands")
     await world.command(S1, "revise")
     card = world.last("response_url")
     assert card["response_type"] == "ephemeral"
@@ -113,8 +104,6 @@ async def test_revision_cards_are_private_and_rated_in_place(world: SlackWorld) 
 
 
 async def test_a_reminder_arrives_as_a_direct_message(world: SlackWorld) -> None:
-    needs("bot.revision.commands")
-    needs("bot.quiz.group")
     await world.command(S1, "remind on 09:30")
     assert "message you at 09:30" in world.last("response_url")["text"]
     await world.command(TEACHER, "quiz start questions=1 seconds=10")

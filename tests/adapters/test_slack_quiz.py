@@ -7,8 +7,6 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-pytest.importorskip("bot.quiz.group", reason="quizzes have not landed on this branch yet")
-
 from bot.app import StudyBot
 from bot.clock import FakeClock
 from tests.adapters.slack_helpers import (
@@ -135,7 +133,6 @@ async def test_quiz_options_are_checked_with_the_commands_help(world: SlackWorld
 # -- reports ----------------------------------------------------------------------------------
 
 async def test_a_teacher_gets_the_report_files_in_a_direct_message(world: SlackWorld) -> None:
-    pytest.importorskip("bot.quiz.reports", reason="reports have not landed yet")
     await world.command(TEACHER, "quiz start questions=1 seconds=10")
     quiz = await latest_quiz(world.studybot)
     await world.click(S1, f"quiz:{quiz}:0:0", ts="1700000000.000001")
