@@ -46,10 +46,12 @@ class Target:
 
 
 def message(reply: Reply) -> dict[str, Any]:
+    """The ``text`` and ``blocks`` arguments every Slack message call takes."""
     return {"text": fallback_text(reply), "blocks": blocks(reply)}
 
 
 async def deliver(target: Target, replies: list[Reply]) -> None:
+    """Send each reply; one that Slack refuses is logged and the others still go."""
     for reply in replies:
         try:
             await _deliver_one(target, reply)
@@ -139,6 +141,7 @@ async def can_post(client: AsyncWebClient, channel: str) -> bool:
 
 
 async def open_dm(client: AsyncWebClient, user_id: str) -> str:
+    """The id of the bot's direct-message conversation with ``user_id``."""
     opened = await client.conversations_open(users=user_id)
     return str(opened["channel"]["id"])
 
