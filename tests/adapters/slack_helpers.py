@@ -69,9 +69,9 @@ class SlackWorld:
     def next_id(self) -> int:
         return next(self._ids)
 
-    def command_body(self, user: str, text: str, channel: str = "C1") -> str:
+    def command_body(self, user: str, text: str, channel: str = "C1", team: str = TEAM) -> str:
         return urlencode({
-            "token": "legacy", "team_id": TEAM, "team_domain": "school",
+            "token": "legacy", "team_id": team, "team_domain": "school",
             "channel_id": channel, "channel_name": "history", "user_id": user,
             "user_name": user.lower(), "command": "/study", "text": text, "api_app_id": "A1",
             "is_enterprise_install": "false",
@@ -79,8 +79,8 @@ class SlackWorld:
             "trigger_id": f"trigger.{self.next_id()}",
         })
 
-    async def command(self, user: str, text: str, channel: str = "C1") -> int:
-        status, _ = await self.send(self.command_body(user, text, channel),
+    async def command(self, user: str, text: str, channel: str = "C1", team: str = TEAM) -> int:
+        status, _ = await self.send(self.command_body(user, text, channel, team),
                                     "application/x-www-form-urlencoded")
         return status
 
@@ -107,15 +107,15 @@ class SlackWorld:
 
     def click_body(self, user: str, action_id: str, *, channel: str = "C1",
                    ts: str | None = None, ephemeral: bool = False,
-                   response_key: str | None = None) -> str:
+                   response_key: str | None = None, team: str = TEAM) -> str:
         n = self.next_id()
         container: dict[str, Any] = {"type": "message", "channel_id": channel,
                                      "is_ephemeral": ephemeral}
         payload: dict[str, Any] = {
             "type": "block_actions", "api_app_id": "A1", "token": "legacy",
             "user": {"id": user, "username": user.lower(), "name": user.lower(),
-                     "team_id": TEAM},
-            "team": {"id": TEAM, "domain": "school"}, "enterprise": None,
+                     "team_id": team},
+            "team": {"id": team, "domain": "school"}, "enterprise": None,
             "is_enterprise_install": False, "channel": {"id": channel, "name": "history"},
             "container": container, "trigger_id": f"trigger.{n}",
             "response_url": self.fake.response_url(response_key or f"click{n}"),

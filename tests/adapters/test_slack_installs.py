@@ -19,7 +19,7 @@ from bot.events import Place
 from bot.replies import Reply
 from bot.storage.db import Database
 from knowledge.loader import KnowledgeBase
-from tests.adapters.slack_helpers import STUDENTS, TEAM, SlackWorld, slack_world
+from tests.adapters.slack_helpers import STUDENTS, TEAM, SlackWorld, latest_quiz, slack_world
 
 
 @pytest.fixture
@@ -58,6 +58,31 @@ async def test_an_installed_workspace_is_served_with_its_own_token(world: SlackW
     await world.studybot.notifier.post(Place("slack", TEAM, "C1"), Reply("Scheduled"))
     assert world.fake.calls[-1].method == "chat.postMessage"
     assert world.fake.calls[-1].token == "xoxb-school-one"
+
+
+async def test_two_workspaces_never_see_each_others_data(world: SlackWorld) -> None:
+    world.fake.tokens["code-2"] = "xoxb-school-two"
+    world.fake.code_teams["code-2"] = "T2"
+    assert await install(world, "code-1") == 200
+    assert await install(world, "code-2") == 200
+    world.fake.add_user("UOTHER", "Other School Head", admin=True)
+    await world.command("UTEACH", "quiz start questions=1 seconds=10")
+    quiz = await latest_quiz(world.studybot)
+    await world.click(STUDENTS[0], f"quiz:{quiz}:0:0", ts="1700000000.000001")
+    # the other school can neither answer, stop nor report on the first school's quiz
+    await world.click("UOTHER", f"quiz:{quiz}:0:1", ts="1700000000.000001", team="T2")
+    assert "no longer does anything" in world.last("response_url")["text"]
+    await world.command("UOTHER", "quiz stop", team="T2")
+    assert "no quiz running" in world.last("response_url")["text"]
+    await world.command("UOTHER", f"report {quiz}", team="T2")
+    assert "no such quiz" in world.last("response_url")["text"]
+    world.clock.advance(11)
+    await world.studybot.tick()  # the quiz ends in the first school only
+    assert {c.token for c in world.fake.calls if c.method == "chat.update"} == {
+        "xoxb-school-one"}
+    await world.command("UOTHER", "leaderboard all", team="T2")
+    assert "No class quiz points" in world.last("chat.postMessage")["text"]
+    assert world.fake.calls[-1].token == "xoxb-school-two"
 
 
 async def test_uninstalling_deletes_the_workspaces_tokens(world: SlackWorld) -> None:

@@ -53,6 +53,7 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}
         self.errors: dict[str, str] = {}  # method -> Slack error code it answers with
         self.tokens: dict[str, str] = {}  # oauth code -> bot token handed out by oauth.v2.access
+        self.code_teams: dict[str, str] = {}  # oauth code -> the workspace installing
         self._ts = itertools.count(1)
         self._files = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -226,7 +227,8 @@ class FakeSlack:
         token = self.tokens.get(body.get("code", ""), "xoxb-installed")
         return {"app_id": "A1", "access_token": token, "token_type": "bot",
                 "scope": "commands,chat:write", "bot_user_id": self.bot_user_id,
-                "team": {"id": self.team_id, "name": "School"}, "enterprise": None,
+                "team": {"id": self.code_teams.get(body.get("code", ""), self.team_id),
+                         "name": "School"}, "enterprise": None,
                 "is_enterprise_install": False, "authed_user": {"id": "UINSTALLER"}}
 
     # -- the other endpoints --------------------------------------------------------------
