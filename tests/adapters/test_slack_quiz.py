@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import StudyBot
 from bot.clock import FakeClock
+from bot.quiz.models import QuizSession
 from tests.adapters.slack_helpers import (
     STUDENTS,
     TEACHER,
@@ -159,3 +161,12 @@ async def test_no_quiz_starts_where_the_bot_cannot_post(world: SlackWorld) -> No
     world.fake.channels["G9"]["is_member"] = True
     await world.command(TEACHER, "quiz start questions=2", channel="G9")
     assert posts_with(world, "quiz:")[0]["channel"] == "G9"
+
+
+async def test_quiz_start_takes_its_options_in_order_as_typed(world: SlackWorld) -> None:
+    await world.command(TEACHER, "quiz start Spain 2 15")
+    assert "2 questions" in world.last("response_url")["text"]
+    assert "15 s" in world.last("response_url")["text"]
+    async with world.studybot.db.transaction() as session:
+        quiz = (await session.execute(select(QuizSession))).scalar_one()
+    assert (quiz.topic, quiz.total, quiz.seconds) == ("spain", 2, 15)
