@@ -308,3 +308,10 @@ async def test_a_refused_bot_token_stops_the_start_with_the_reason(studybot: Stu
             await start(studybot, config_for(fake), tick_every=None)
     finally:
         await fake.close()
+
+
+async def test_slacks_url_check_is_answered_when_the_request_url_is_set(
+        world: SlackWorld) -> None:
+    body = json.dumps({"token": "legacy", "challenge": "c-4567", "type": "url_verification"})
+    status, answer = await world.send(body, "application/json")
+    assert status == 200 and "c-4567" in answer
