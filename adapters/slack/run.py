@@ -32,19 +32,19 @@ class RunningSlack:
 
     adapter: SlackAdapter
     port: int | None = None
-    _runner: web.AppRunner | None = None
-    _socket: AsyncSocketModeHandler | None = None
-    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    runner: web.AppRunner | None = None
+    socket: AsyncSocketModeHandler | None = None
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        for task in self.tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if self._socket is not None:
-            await self._socket.close_async()  # type: ignore[no-untyped-call]
-        if self._runner is not None:
-            await self._runner.cleanup()
+        if self.socket is not None:
+            await self.socket.close_async()  # type: ignore[no-untyped-call]
+        if self.runner is not None:
+            await self.runner.cleanup()
 
 
 async def start(studybot: StudyBot, config: SlackConfig,
@@ -57,18 +57,18 @@ async def start(studybot: StudyBot, config: SlackConfig,
         await _check_token(adapter)
     running = RunningSlack(adapter)
     if config.socket_mode:
-        running._socket = AsyncSocketModeHandler(adapter.app, config.app_token)
-        await running._socket.connect_async()  # type: ignore[no-untyped-call]
+        running.socket = AsyncSocketModeHandler(adapter.app, config.app_token)
+        await running.socket.connect_async()  # type: ignore[no-untyped-call]
         log.info("Slack: connected in Socket Mode")
     else:
-        running._runner = web.AppRunner(adapter.web_app(), access_log=None)
-        await running._runner.setup()
-        site = web.TCPSite(running._runner, config.host, config.port)
+        running.runner = web.AppRunner(adapter.web_app(), access_log=None)
+        await running.runner.setup()
+        site = web.TCPSite(running.runner, config.host, config.port)
         await site.start()
-        running.port = running._runner.addresses[0][1]
+        running.port = running.runner.addresses[0][1]
         log.info("Slack: serving HTTP on %s:%s", config.host, running.port)
     if tick_every is not None:
-        running._tasks.append(asyncio.create_task(tick_forever(studybot, tick_every)))
+        running.tasks.append(asyncio.create_task(tick_forever(studybot, tick_every)))
     return running
 
 
