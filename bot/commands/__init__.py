@@ -8,8 +8,13 @@ import importlib
 MODULES = (
     "bot.commands.general",
     "bot.commands.settings",
+    "bot.commands.ask",
     "bot.quiz.commands",
     "bot.quiz.reports",
+    "bot.calendar.commands",
+    "bot.schedule.commands",
+    "bot.schedule.channel",
+    "bot.revision.commands",
 )
 
 

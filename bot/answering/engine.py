@@ -1,0 +1,378 @@
+"""The answer engine: find the knowledge-base entry a student's question is about, or abstain.
+
+Retrieval, never generation. A small BM25 index over each entry's names (title and aliases,
+weighted up), text and essay quotes gives candidates; misspelled words are corrected against
+the index vocabulary first. Candidates are reranked on how much of the question they cover,
+how closely a name matches (rapidfuzz), dates, and the kind of entry the question words hint
+at. Below a calibrated confidence the engine answers "I don't know" with its nearest entries.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from bot.answering.dates import QueryDate, date_match, find_date, parse_iso
+from bot.answering.text import clean, fold, read_question, stem, terms, word_set
+from knowledge.models import ArgumentEntry, Entry, EventEntry, PersonEntry, WorkEntry
+
+# Field weights of the BM25 pseudo-document: a word in a name says far more than one in text.
+NAME_WEIGHT, TEXT_WEIGHT, QUOTE_WEIGHT = 3.0, 1.0, 0.5
+K1, B = 1.2, 0.75
+CANDIDATES = 30
+#: A term in more than this share of entries is skipped when gathering candidates (it still
+#: counts when scoring them): it would touch most of a large index and decide nothing.
+COMMON_SHARE = 0.05
+
+#: Everyday verbs and fillers students use that say little about the topic: they weigh less
+#: in how much of a question an entry covers, but are not ignored like stop words.
+SOFT_WORDS = word_set("""
+took take taken takes make made makes get got start started begin began end ended cause
+caused causes result results lead led main key big new old first last overall over
+role part effect effects impact happen work way ways use used idea ideas point aim aims
+reason reasons purpose view views think thought believe know known called name named
+""")
+
+#: Words students use for what entries say otherwise: a query word also finds its group.
+SYNONYM_GROUPS = (
+    "expel expelled expulsion throw kicked kick",
+    "dismiss dismissed dismissal sacked sack fired removed replaced replace replacement",
+    "invade invaded invasion attack attacked",
+    "begin beginning start started outbreak introduce introduced adopt adopted launch",
+    "end ended finish finished",
+    "execute executed execution shoot killed kill",
+    "pact treaty agreement",
+    "ussr soviet",
+    "nazi germany",
+    "book write",
+    "army military",
+    "peasant peasantry farmer",
+    "prolong longer",
+    "america roosevelt fdr",
+)
+SYNONYM_CREDIT = 0.85  # a synonym's match counts a little less than the word itself
+CORRECTED_CREDIT = 0.75  # and a corrected word's less still: it may be a different word
+TEXT_CREDIT = 0.75  # a word in the entry's text, against one in its title or aliases
+
+# Rerank weights and the abstention threshold, calibrated on benchmarks/devset.yaml.
+W_COVER, W_NAME, W_FUZZ, W_BM25, W_KIND, W_DATE = 0.45, 0.25, 0.15, 0.15, 0.1, 0.45
+KIND_PRIOR = {"event": 0.03, "term": 0.03, "person": 0.03, "work": 0.02}
+C_COVER, C_NAME, C_FUZZ = 0.55, 0.3, 0.15
+ANSWER_AT = 0.58
+SUGGEST_AT = 0.3
+MISSING_PENALTY = 0.5
+UNKNOWN_WEIGHT = 0.5  # share of the largest idf an unknown word weighs in coverage
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    entry: Entry
+    score: float  # for ranking
+    confidence: float  # for answering or abstaining
+    cover: float
+    name: float
+    date: float
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One word of a question as the index knows it."""
+
+    term: str
+    weight: float  # its share of the question: idf, less for soft words
+    variants: tuple[tuple[str, float], ...]  # (index term, credit): itself, synonyms
+
+
+@dataclass(frozen=True, slots=True)
+class Search:
+    """What the engine made of a question, and its ranked matches (best first)."""
+
+    question: str
+    matches: list[Match]
+    corrected: dict[str, str] = field(default_factory=dict)
+    date: QueryDate | None = None
+
+    @property
+    def best(self) -> Match | None:
+        return self.matches[0] if self.matches else None
+
+    @property
+    def answered(self) -> bool:
+        return self.best is not None and self.best.confidence >= ANSWER_AT
+
+    def suggestions(self, limit: int = 3) -> list[Entry]:
+        """Entries close enough to offer as "did you mean" when the engine abstains."""
+        return [m.entry for m in self.matches[:limit] if m.confidence >= SUGGEST_AT]
+
+
+@dataclass(slots=True)
+class _Doc:
+    entry: Entry
+    name_terms: frozenset[str]
+    all_terms: frozenset[str]
+    names: list[str]  # each name's terms joined, for rapidfuzz
+    name_lists: list[list[str]]  # each name's terms
+
+
+class AnswerEngine:
+    """An in-memory index over entries; build once per process, then ``search`` is read-only."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.docs: list[_Doc] = []
+        self.by_id: dict[str, Entry] = {}
+        weighted: list[dict[str, float]] = []
+        for entry in entries:
+            doc, counts = _index_entry(entry)
+            self.docs.append(doc)
+            self.by_id[entry.id] = entry
+            weighted.append(counts)
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self.idf: dict[str, float] = {}
+        self._build_postings(weighted)
+        self.max_idf = max(self.idf.values(), default=1.0)
+        self.by_length: dict[int, list[str]] = defaultdict(list)
+        for term in self.idf:
+            self.by_length[len(term)].append(term)
+        self.events_by_year: dict[int, list[int]] = defaultdict(list)
+        for number, doc in enumerate(self.docs):
+            if isinstance(doc.entry, EventEntry):
+                first = parse_iso(doc.entry.date)[0]
+                last = parse_iso(doc.entry.end_date)[0] if doc.entry.end_date else first
+                for year in range(first, last + 1):
+                    self.events_by_year[year].append(number)
+        self._links = _links(self.by_id)
+
+    def _build_postings(self, weighted: list[dict[str, float]]) -> None:
+        count = max(len(weighted), 1)
+        lengths = [sum(c.values()) for c in weighted]
+        average = sum(lengths) / count or 1.0
+        df: Counter[str] = Counter()
+        for counts in weighted:
+            df.update(counts.keys())
+        for term, n in df.items():
+            self.idf[term] = math.log(1 + (count - n + 0.5) / (n + 0.5))
+        for number, counts in enumerate(weighted):
+            norm = K1 * (1 - B + B * lengths[number] / average)
+            for term, tf in counts.items():
+                self.postings[term].append((number, self.idf[term] * tf * (K1 + 1) / (tf + norm)))
+
+    # --- the question ---------------------------------------------------------------------
+
+    def search(self, question: str) -> Search:
+        text = clean(question)
+        asked, rest = find_date(fold(text))
+        words = read_question(rest)
+        corrected: dict[str, str] = {}
+        query: list[Term] = []
+        for word in dict.fromkeys(words.content):
+            query.append(self._read_term(word, corrected))
+        gathered = self._gather(query)
+        if asked is not None:
+            self._gather_dated(asked, gathered)
+        top = heapq.nlargest(CANDIDATES, gathered.items(), key=lambda item: item[1])
+        best_bm25 = max((score for _, score in top), default=0.0) or 1.0
+        phrase = " ".join(t.term for t in query)
+        matches = [self._rank(number, score / best_bm25, query, phrase, asked, words.hints)
+                   for number, score in top]
+        matches.sort(key=lambda m: m.score, reverse=True)
+        return Search(text, matches, corrected, asked)
+
+    def _read_term(self, word: str, corrected: dict[str, str]) -> Term:
+        """The word's index term (spelling corrected if need be), weight and synonyms."""
+        term, credit = stem(word), 1.0
+        if term not in self.idf and not word.isdigit():
+            fixed = self.correct(term)
+            if fixed is not None:
+                corrected[word] = fixed
+                term, credit = fixed, CORRECTED_CREDIT
+        soft = 0.35 if word in SOFT_WORDS else 1.0
+        variants = [(term, credit)] if term in self.idf else []
+        variants += [(other, credit * SYNONYM_CREDIT) for other in _SYNONYMS.get(term, ())
+                     if other != term and other in self.idf]
+        if term in self.idf:
+            weight = self.idf[term]
+        elif variants:
+            weight = max(self.idf[v] for v, _ in variants)
+        else:
+            weight = self.max_idf * UNKNOWN_WEIGHT
+        return Term(term, weight * soft, tuple(variants))
+
+    def correct(self, term: str) -> str | None:
+        """The index word nearest a misspelt one (1 edit from 5 letters, 2 from 8), or None.
+
+        Among equally near words the one in most entries wins (the likelier meaning).
+        """
+        if len(term) < 5:
+            return None
+        edits = 1 if len(term) < 8 else 2
+        pool: list[str] = []
+        for length in range(len(term) - edits, len(term) + edits + 1):
+            pool += self.by_length.get(length, [])
+        found = process.extract(term, pool, scorer=OSA.distance, score_cutoff=edits, limit=8)
+        if not found:
+            return None
+        nearest = min(distance for _, distance, _ in found)
+        choices = [word for word, distance, _ in found if distance == nearest]
+        return min(choices, key=lambda word: self.idf[word])
+
+    def _gather(self, query: list[Term]) -> dict[int, float]:
+        """BM25 over the question's terms: the candidates worth reranking."""
+        limit = max(200, int(len(self.docs) * COMMON_SHARE))
+        pairs = [(v, c) for t in query for v, c in t.variants]
+        rare = [(v, c) for v, c in pairs if len(self.postings[v]) <= limit]
+        scores: dict[int, float] = defaultdict(float)
+        for term, credit in rare or pairs:
+            for number, weight in self.postings[term]:
+                scores[number] += weight * credit
+        if rare:  # the common terms only add to the candidates the rare ones found
+            for term, credit in pairs:
+                if (term, credit) not in rare:
+                    for number, weight in self.postings[term]:
+                        if number in scores:
+                            scores[number] += weight * credit
+        return scores
+
+    def _gather_dated(self, asked: QueryDate, scores: dict[int, float]) -> None:
+        years = [asked.year] if asked.year is not None else list(self.events_by_year)
+        for year in years:
+            for number in self.events_by_year.get(year, []):
+                scores.setdefault(number, 0.0)
+
+    def _rank(self, number: int, bm25: float, query: list[Term], phrase: str,
+              asked: QueryDate | None, hints: frozenset[str]) -> Match:
+        doc = self.docs[number]
+        credits = [_credit(t, doc) for t in query]
+        got = sum(t.weight * c for t, c in zip(query, credits, strict=True))
+        # a word the knowledge base knows but this entry lacks is evidence against it
+        missing = sum(t.weight for t, c in zip(query, credits, strict=True)
+                      if c == 0 and t.variants)
+        total = sum(t.weight for t in query) + MISSING_PENALTY * missing
+        cover = got / total if total else 0.0
+        named = self._name_cover(doc, query)
+        fuzzy = max(fuzz.token_sort_ratio(phrase, n) for n in doc.names) / 100 if phrase else 0.0
+        dated = 0.0
+        if asked is not None and isinstance(doc.entry, EventEntry):
+            dated = date_match(asked, doc.entry.date, doc.entry.end_date)
+        kind = getattr(doc.entry, "kind", "")
+        score = (W_COVER * cover + W_NAME * named + W_FUZZ * fuzzy + W_BM25 * bm25
+                 + W_DATE * dated + KIND_PRIOR.get(kind, 0.0) + (W_KIND if kind in hints else 0))
+        confidence = C_COVER * cover + C_NAME * named + C_FUZZ * fuzzy + W_DATE * dated
+        if asked is not None and not query:
+            score = confidence = dated  # a bare date: the event on it, if any
+        return Match(doc.entry, round(score, 4), round(confidence, 4), cover, named, dated)
+
+    def _name_cover(self, doc: _Doc, query: list[Term]) -> float:
+        """How closely the question and the entry's best name say the same words (Dice).
+
+        idf-weighted on both sides, so "munich" is the Munich Agreement's name more than the
+        name of a fact about Munich, and a name's generic word alone is not a match.
+        """
+        said = {v: c for t in query for v, c in t.variants}
+        asked = sum(t.weight for t in query)
+        best = 0.0
+        for name in doc.name_lists:
+            own = sum(self.idf.get(t, 0.0) for t in name)
+            shared = sum(self.idf.get(t, 0.0) * said.get(t, 0.0) for t in name)
+            if own + asked:
+                best = max(best, 2 * shared / (own + asked))
+        return min(best, 1.0)
+
+    # --- around an answer ------------------------------------------------------------------
+
+    def related(self, entry: Entry, limit: int = 2) -> list[Entry]:
+        """Entries worth reading next: those it cites or that cite it, else its nearest kin."""
+        found = [self.by_id[i] for i in self._links.get(entry.id, []) if i in self.by_id]
+        if len(found) < limit:
+            seen = {entry.id, *(e.id for e in found)}
+            tags = set(entry.tags)
+            for match in self.search(entry.title).matches:
+                if match.entry.id not in seen and tags & set(match.entry.tags):
+                    found.append(match.entry)
+                    seen.add(match.entry.id)
+                if len(found) >= limit:
+                    break
+        return found[:limit]
+
+
+def _index_entry(entry: Entry) -> tuple[_Doc, dict[str, float]]:
+    names = [entry.title, *entry.aliases]
+    name_terms = [terms(n) for n in names]
+    body = [entry.text, " ".join(t.replace("-", " ") for t in entry.tags)]
+    if isinstance(entry, ArgumentEntry):
+        body.append(entry.claim)
+    if isinstance(entry, PersonEntry):
+        body.append(entry.role)
+    if isinstance(entry, EventEntry):
+        body.append(entry.date[:4] + (" " + entry.end_date[:4] if entry.end_date else ""))
+    if isinstance(entry, WorkEntry):
+        body.append(f"{entry.author} {entry.year}")
+    counts: dict[str, float] = defaultdict(float)
+    for group in name_terms:
+        for term in group:
+            counts[term] += NAME_WEIGHT / max(1, len(names)) ** 0.5
+    body_terms = [t for part in body for t in terms(part)]
+    quote_terms = [t for quote in entry.quotes for t in terms(quote)]
+    for term in body_terms:
+        counts[term] += TEXT_WEIGHT
+    for term in quote_terms:
+        counts[term] += QUOTE_WEIGHT
+    flat_names = frozenset(t for group in name_terms for t in group)
+    doc = _Doc(entry, flat_names, frozenset(counts), [" ".join(g) for g in name_terms if g],
+               [g for g in name_terms if g])
+    if not doc.names:
+        doc.names = [fold(entry.title)]
+    return doc, counts
+
+
+def _credit(term: Term, doc: _Doc) -> float:
+    """How fully an entry contains a question word: in a name, in its text, or not at all."""
+    best = 0.0
+    for variant, credit in term.variants:
+        if variant in doc.name_terms:
+            best = max(best, credit)
+        elif variant in doc.all_terms:
+            best = max(best, credit * TEXT_CREDIT)
+    return best
+
+
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    for group in SYNONYM_GROUPS:
+        stems = tuple(dict.fromkeys(stem(w) for w in group.split()))
+        for one in stems:
+            table[one] = stems
+    return table
+
+
+_SYNONYMS = _synonyms()
+
+
+def _links(by_id: dict[str, Entry]) -> dict[str, list[str]]:
+    """Cross-references both ways: evidence, historians, authors."""
+    links: dict[str, list[str]] = defaultdict(list)
+
+    def link(a: str, b: str) -> None:
+        if b not in links[a]:
+            links[a].append(b)
+        if a not in links[b]:
+            links[b].append(a)
+
+    for entry in by_id.values():
+        if isinstance(entry, ArgumentEntry):
+            if entry.historian:
+                link(entry.id, entry.historian)
+            for ref in entry.evidence:
+                link(entry.id, ref)
+        if isinstance(entry, WorkEntry):
+            link(entry.id, entry.author)
+    return dict(links)
+
+
+def build_engine(entries: Sequence[Entry]) -> AnswerEngine:
+    return AnswerEngine(entries)

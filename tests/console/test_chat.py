@@ -1,0 +1,107 @@
+"""The terminal chat: the same bot core, typed lines in, plain text out."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from adapters.console.chat import PLACE, ConsoleScreen, chat, local_actor
+from adapters.launch import choose_platform
+from bot.app import StudyBot
+from bot.events import Actor
+from bot.replies import Attachment, Choice, Reply
+
+ROOT = Path(__file__).resolve().parents[2]
+ME = Actor("console", "local", "ana", "ana", is_teacher=True, is_manager=True)
+
+
+def typing(*lines: str) -> Callable[[str], str]:
+    """What the user types, then Ctrl-D."""
+    pending = list(lines)
+
+    def read(prompt: str) -> str:
+        if not pending:
+            raise EOFError
+        return pending.pop(0)
+    return read
+
+
+async def run_chat(studybot: StudyBot, tmp_path: Path, *lines: str) -> str:
+    out = io.StringIO()
+    screen = ConsoleScreen(out, tmp_path)
+    await chat(studybot, screen, typing(*lines), ME)
+    return out.getvalue()
+
+
+async def test_a_typed_question_is_answered(studybot: StudyBot, tmp_path: Path) -> None:
+    shown = await run_chat(studybot, tmp_path, "when was the nazi soviet pact")
+    assert "Nazi-Soviet Pact" in shown and "23 August 1939" in shown
+    assert "  1. " in shown and shown.rstrip().endswith("Bye.")
+
+
+async def test_a_number_presses_the_button_shown(studybot: StudyBot, tmp_path: Path) -> None:
+    shown = await run_chat(studybot, tmp_path, "who was molotov", "1")
+    first_choice = shown.split("  1. ", 1)[1].splitlines()[0]
+    assert shown.count(first_choice) >= 2  # the related entry, then its own answer
+
+
+async def test_help_and_unknown_commands(studybot: StudyBot, tmp_path: Path) -> None:
+    shown = await run_chat(studybot, tmp_path, "/help", "/help ask", "/frobnicate")
+    assert "`ask [question]`" in shown and "question: Your question" in shown
+    assert "Unknown command `frobnicate`" in shown
+
+
+async def test_quit_leaves_before_later_lines(studybot: StudyBot, tmp_path: Path) -> None:
+    shown = await run_chat(studybot, tmp_path, "/quit", "who was molotov")
+    assert "Molotov" not in shown and "Bye." in shown
+
+
+async def test_ctrl_d_leaves_cleanly(studybot: StudyBot, tmp_path: Path) -> None:
+    shown = await run_chat(studybot, tmp_path)
+    assert shown.rstrip().endswith("Bye.")
+
+
+async def test_the_bots_own_posts_and_files_reach_the_terminal(tmp_path: Path) -> None:
+    out = io.StringIO()
+    screen = ConsoleScreen(out, tmp_path / "files")
+    ref = await screen.post(PLACE, Reply("Question 1", choices=(Choice("Spain", "quiz:1:a"),)))
+    await screen.edit(PLACE, ref, Reply("Question 1: closed"))
+    await screen.send_direct("console", "local", "ana", Reply("Time to revise"))
+    assert "Question 1\n  1. Spain" in out.getvalue()
+    assert "(updated) Question 1: closed" in out.getvalue()
+    assert "(to you) Time to revise" in out.getvalue()
+    assert screen.pick("1") == (Choice("Spain", "quiz:1:a"), ref)
+    assert screen.pick("spain") is not None and screen.pick("7") is None
+    screen.show(Reply("Your report", attachments=(Attachment("../r.csv", b"a,b\n", "text/csv"),)))
+    assert (tmp_path / "files" / "r.csv").read_bytes() == b"a,b\n"
+
+
+def test_the_local_user_is_teacher_of_their_own_bot() -> None:
+    actor = local_actor()
+    assert actor.platform == "console" and actor.tenant == "local" and actor.is_teacher
+
+
+def test_the_platform_is_chosen_from_the_tokens_set() -> None:
+    assert choose_platform("auto", {}) == "console"
+    assert choose_platform("auto", {"DISCORD_TOKEN": "x", "SLACK_BOT_TOKEN": "y"}) == "discord"
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID"):
+        assert choose_platform("auto", {name: "x"}) == "slack"
+    assert choose_platform("auto", {"DISCORD_TOKEN": ""}) == "console"
+    assert choose_platform("slack", {"DISCORD_TOKEN": "x"}) == "slack"
+
+
+def test_studybot_console_and_run_in_a_terminal(tmp_path: Path) -> None:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path),
+           "USER": "ana", "STUDYBOT_DATA_DIR": str(tmp_path / "data")}
+    for command in (["console"], ["run"]):
+        done = subprocess.run([sys.executable, "-m", "bot", *command], cwd=ROOT, env=env,
+                              input="colectivisation\n/help\n", capture_output=True, text=True,
+                              timeout=60, check=False)
+        assert done.returncode == 0, done.stderr
+        assert "Collectivisation" in done.stdout and "`help [command]`" in done.stdout
+        assert done.stdout.rstrip().endswith("Bye.")
+    assert (tmp_path / "data" / "studybot.sqlite3").exists()
