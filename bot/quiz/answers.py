@@ -91,13 +91,18 @@ class AnswerWriter:
 
     async def _one_by_one(self, batch: list[Pending]) -> None:
         for item in batch:
-            for attempt in range(3):
+            reply = [private("Sorry, I could not record that; please press again.")]
+            for _ in range(3):
                 try:
                     reply = (await write_batch(self.bot, [item]))[0]
                     break
-                except IntegrityError:
-                    if attempt == 2:
-                        reply = [private("Sorry, I could not record that; please press again.")]
+                except IntegrityError:  # the other press won: read it next time round
+                    continue
+                except Exception as exc:
+                    log.exception("writing an answer failed")
+                    if not item.future.done():
+                        item.future.set_exception(exc)
+                    break
             if not item.future.done():
                 item.future.set_result(reply)
 

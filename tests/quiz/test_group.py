@@ -303,3 +303,19 @@ async def test_an_answer_racing_the_reveal_is_either_counted_or_refused(
     async with quizbot.db.transaction() as session:
         scored = (await session.execute(select(func.sum(QuizPlayer.answered)))).scalar()
     assert (scored or 0) == acknowledged
+
+
+async def test_one_student_pressing_in_two_processes_at_once_answers_once(
+        quiz_kb: KnowledgeBase, database_url: str, clock: FakeClock) -> None:
+    bots = [StudyBot(quiz_kb, await Database.open(database_url), clock, RecordingNotifier())
+            for _ in range(2)]
+    try:
+        quiz = await _start(bots[0], questions="1")
+        replies = await asyncio.gather(*(press(b, ANA, f"quiz:{quiz}:0:0") for b in bots))
+        texts = sorted(r[0].text for r in replies)
+        assert texts[0].startswith("Got it") and texts[1].startswith("You already chose")
+        async with bots[0].db.transaction() as session:
+            assert (await session.execute(select(func.count(QuizAnswer.id)))).scalar_one() == 1
+    finally:
+        for b in bots:
+            await b.close()

@@ -83,7 +83,6 @@ def upgrade() -> None:
         sa.Column("tenant_key", sa.String(120), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.String(100), nullable=False),
-        sa.Column("display_name", sa.String(100), nullable=False),
         sa.Column("choice", sa.Integer(), nullable=False),
         sa.Column("answered_at", WHEN, nullable=False),
         sa.Column("elapsed", sa.Float(), nullable=False),
