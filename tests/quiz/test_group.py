@@ -319,3 +319,22 @@ async def test_one_student_pressing_in_two_processes_at_once_answers_once(
     finally:
         for b in bots:
             await b.close()
+
+
+async def test_a_class_answering_at_once_is_stored_in_full(
+        quizbot: StudyBot, clock: FakeClock, notifier: RecordingNotifier) -> None:
+    """Presses arriving together are written together; each gets its own reply."""
+    quiz = await _start(quizbot, questions="1")
+    right = await correct_option(quizbot, quiz, 0)
+    clock.advance(4)
+    students = [student(f"P{i}") for i in range(30)]
+    replies = await asyncio.gather(
+        *(press(quizbot, s, f"quiz:{quiz}:0:{right}") for s in students),
+        press(quizbot, students[0], f"quiz:{quiz}:0:{(right + 1) % 2}"))
+    assert all(r[0].private for r in replies)
+    assert sum(r[0].text.startswith("Got it") for r in replies) == 30
+    clock.advance(20)
+    await quizbot.tick()
+    reveal = titled(notifier, "Question 1 of 1: the answer")[0].text
+    right_count = 29 if "Changed to" in replies[-1][0].text else 30
+    assert f"{right_count} of 30 right" in reveal
