@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,10 +26,13 @@ from knowledge.models import ArgumentEntry, Entry, EventEntry, PersonEntry, Work
 # Field weights of the BM25 pseudo-document: a word in a name says far more than one in text.
 NAME_WEIGHT, TEXT_WEIGHT, QUOTE_WEIGHT = 3.0, 1.0, 0.5
 K1, B = 1.2, 0.75
-CANDIDATES = 30
-#: A term in more than this share of entries is skipped when gathering candidates (it still
-#: counts when scoring them): it would touch most of a large index and decide nothing.
-COMMON_SHARE = 0.05
+CANDIDATES = 20
+RELATED_CACHE = 10_000
+#: How many of a term's postings (strongest first) gathering reads.
+POSTINGS_READ = 2000
+#: Above this many index words, spelling correction looks only at words of the same first
+#: letter: a first letter is rarely the one mistyped, and it keeps correction quick.
+SAME_INITIAL_ABOVE = 20_000
 
 #: Everyday verbs and fillers students use that say little about the topic: they weigh less
 #: in how much of a question an entry covers, but are not ignored like stop words.
@@ -114,10 +118,11 @@ class Search:
 @dataclass(slots=True)
 class _Doc:
     entry: Entry
-    name_terms: frozenset[str]
-    all_terms: frozenset[str]
+    name_terms: tuple[str, ...]  # short tuples: as quick to search as sets, far smaller
+    all_terms: tuple[str, ...]
     names: list[str]  # each name's terms joined, for rapidfuzz
     name_lists: list[list[str]]  # each name's terms
+    name_weights: list[tuple[tuple[float, ...], float]] = field(default_factory=list)
 
 
 class AnswerEngine:
@@ -132,13 +137,20 @@ class AnswerEngine:
             self.docs.append(doc)
             self.by_id[entry.id] = entry
             weighted.append(counts)
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        #: term -> (entry numbers, BM25 weights), as compact arrays: 8 bytes a posting.
+        self.postings: dict[str, tuple[array[int], array[float]]] = {}
         self.idf: dict[str, float] = {}
         self._build_postings(weighted)
         self.max_idf = max(self.idf.values(), default=1.0)
-        self.by_length: dict[int, list[str]] = defaultdict(list)
+        for doc in self.docs:
+            for name in doc.name_lists:
+                weights = tuple(self.idf[t] for t in name)
+                doc.name_weights.append((weights, sum(weights)))
+        self._related: dict[str, list[Entry]] = {}
+        self.by_length: dict[tuple[int, str], list[str]] = defaultdict(list)
+        initials = len(self.idf) > SAME_INITIAL_ABOVE
         for term in self.idf:
-            self.by_length[len(term)].append(term)
+            self.by_length[len(term), term[0] if initials else ""].append(term)
         self.events_by_year: dict[int, list[int]] = defaultdict(list)
         for number, doc in enumerate(self.docs):
             if isinstance(doc.entry, EventEntry):
@@ -157,10 +169,19 @@ class AnswerEngine:
             df.update(counts.keys())
         for term, n in df.items():
             self.idf[term] = math.log(1 + (count - n + 0.5) / (n + 0.5))
+        lists: dict[str, tuple[list[int], list[float]]] = {t: ([], []) for t in df}
         for number, counts in enumerate(weighted):
             norm = K1 * (1 - B + B * lengths[number] / average)
             for term, tf in counts.items():
-                self.postings[term].append((number, self.idf[term] * tf * (K1 + 1) / (tf + norm)))
+                numbers, weights = lists[term]
+                numbers.append(number)
+                weights.append(self.idf[term] * tf * (K1 + 1) / (tf + norm))
+        for term, (numbers, weights) in lists.items():
+            if len(numbers) > POSTINGS_READ:  # strongest first: a long list is read in part
+                order = sorted(range(len(numbers)), key=weights.__getitem__, reverse=True)
+                numbers = [numbers[i] for i in order]
+                weights = [weights[i] for i in order]
+            self.postings[term] = (array("I", numbers), array("f", weights))
 
     # --- the question ---------------------------------------------------------------------
 
@@ -178,8 +199,10 @@ class AnswerEngine:
         top = heapq.nlargest(CANDIDATES, gathered.items(), key=lambda item: item[1])
         best_bm25 = max((score for _, score in top), default=0.0) or 1.0
         phrase = " ".join(t.term for t in query)
-        matches = [self._rank(number, score / best_bm25, query, phrase, asked, words.hints)
-                   for number, score in top]
+        said = {v: c for t in query for v, c in t.variants}
+        total_asked = sum(t.weight for t in query)
+        matches = [self._rank(number, score / best_bm25, query, phrase, asked, words.hints,
+                              said, total_asked) for number, score in top]
         matches.sort(key=lambda m: m.score, reverse=True)
         return Search(text, matches, corrected, asked)
 
@@ -212,8 +235,9 @@ class AnswerEngine:
             return None
         edits = 1 if len(term) < 8 else 2
         pool: list[str] = []
+        initial = term[0] if len(self.idf) > SAME_INITIAL_ABOVE else ""
         for length in range(len(term) - edits, len(term) + edits + 1):
-            pool += self.by_length.get(length, [])
+            pool += self.by_length.get((length, initial), [])
         found = process.extract(term, pool, scorer=OSA.distance, score_cutoff=edits, limit=8)
         if not found:
             return None
@@ -222,20 +246,20 @@ class AnswerEngine:
         return min(choices, key=lambda word: self.idf[word])
 
     def _gather(self, query: list[Term]) -> dict[int, float]:
-        """BM25 over the question's terms: the candidates worth reranking."""
-        limit = max(200, int(len(self.docs) * COMMON_SHARE))
-        pairs = [(v, c) for t in query for v, c in t.variants]
-        rare = [(v, c) for v, c in pairs if len(self.postings[v]) <= limit]
+        """BM25 over the question's terms: the candidates worth reranking.
+
+        A common term's postings are read only as far as its POSTINGS_READ strongest (they
+        are stored strongest first: the entries naming it in a title or alias lead), so one
+        question costs about the same in a pack of a hundred entries or a hundred thousand.
+        """
         scores: dict[int, float] = defaultdict(float)
-        for term, credit in rare or pairs:
-            for number, weight in self.postings[term]:
-                scores[number] += weight * credit
-        if rare:  # the common terms only add to the candidates the rare ones found
-            for term, credit in pairs:
-                if (term, credit) not in rare:
-                    for number, weight in self.postings[term]:
-                        if number in scores:
-                            scores[number] += weight * credit
+        for term in query:
+            for variant, credit in term.variants:
+                numbers, weights = self.postings[variant]
+                if len(numbers) > POSTINGS_READ:
+                    numbers, weights = numbers[:POSTINGS_READ], weights[:POSTINGS_READ]
+                for number, weight in zip(numbers, weights, strict=True):
+                    scores[number] += weight * credit
         return scores
 
     def _gather_dated(self, asked: QueryDate, scores: dict[int, float]) -> None:
@@ -245,7 +269,8 @@ class AnswerEngine:
                 scores.setdefault(number, 0.0)
 
     def _rank(self, number: int, bm25: float, query: list[Term], phrase: str,
-              asked: QueryDate | None, hints: frozenset[str]) -> Match:
+              asked: QueryDate | None, hints: frozenset[str], said: dict[str, float],
+              total_asked: float) -> Match:
         doc = self.docs[number]
         credits = [_credit(t, doc) for t in query]
         got = sum(t.weight * c for t, c in zip(query, credits, strict=True))
@@ -254,7 +279,7 @@ class AnswerEngine:
                       if c == 0 and t.variants)
         total = sum(t.weight for t in query) + MISSING_PENALTY * missing
         cover = got / total if total else 0.0
-        named = self._name_cover(doc, query)
+        named = self._name_cover(doc, said, total_asked)
         fuzzy = max(fuzz.token_sort_ratio(phrase, n) for n in doc.names) / 100 if phrase else 0.0
         dated = 0.0
         if asked is not None and isinstance(doc.entry, EventEntry):
@@ -267,19 +292,19 @@ class AnswerEngine:
             score = confidence = dated  # a bare date: the event on it, if any
         return Match(doc.entry, round(score, 4), round(confidence, 4), cover, named, dated)
 
-    def _name_cover(self, doc: _Doc, query: list[Term]) -> float:
+    def _name_cover(self, doc: _Doc, said: dict[str, float], asked: float) -> float:
         """How closely the question and the entry's best name say the same words (Dice).
 
         idf-weighted on both sides, so "munich" is the Munich Agreement's name more than the
         name of a fact about Munich, and a name's generic word alone is not a match.
         """
-        said = {v: c for t in query for v, c in t.variants}
-        asked = sum(t.weight for t in query)
         best = 0.0
-        for name in doc.name_lists:
-            own = sum(self.idf.get(t, 0.0) for t in name)
-            shared = sum(self.idf.get(t, 0.0) * said.get(t, 0.0) for t in name)
-            if own + asked:
+        for name, (weights, own) in zip(doc.name_lists, doc.name_weights, strict=True):
+            shared = 0.0
+            for term, weight in zip(name, weights, strict=True):
+                if term in said:
+                    shared += weight * said[term]
+            if shared and own + asked:
                 best = max(best, 2 * shared / (own + asked))
         return min(best, 1.0)
 
@@ -287,6 +312,13 @@ class AnswerEngine:
 
     def related(self, entry: Entry, limit: int = 2) -> list[Entry]:
         """Entries worth reading next: those it cites or that cite it, else its nearest kin."""
+        if entry.id not in self._related:
+            if len(self._related) > RELATED_CACHE:
+                self._related.clear()
+            self._related[entry.id] = self._find_related(entry, limit)
+        return self._related[entry.id][:limit]
+
+    def _find_related(self, entry: Entry, limit: int) -> list[Entry]:
         found = [self.by_id[i] for i in self._links.get(entry.id, []) if i in self.by_id]
         if len(found) < limit:
             seen = {entry.id, *(e.id for e in found)}
@@ -322,8 +354,8 @@ def _index_entry(entry: Entry) -> tuple[_Doc, dict[str, float]]:
         counts[term] += TEXT_WEIGHT
     for term in quote_terms:
         counts[term] += QUOTE_WEIGHT
-    flat_names = frozenset(t for group in name_terms for t in group)
-    doc = _Doc(entry, flat_names, frozenset(counts), [" ".join(g) for g in name_terms if g],
+    flat_names = tuple(dict.fromkeys(t for group in name_terms for t in group))
+    doc = _Doc(entry, flat_names, tuple(counts), [" ".join(g) for g in name_terms if g],
                [g for g in name_terms if g])
     if not doc.names:
         doc.names = [fold(entry.title)]
