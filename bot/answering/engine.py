@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import math
 from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -52,8 +52,9 @@ SYNONYM_GROUPS = (
     "end ended finish finished",
     "execute executed execution shoot killed kill",
     "pact treaty agreement",
-    "ussr soviet",
+    "ussr soviet russia",
     "nazi germany",
+    "minister commissar",
     "book write",
     "army military",
     "peasant peasantry farmer",
@@ -120,9 +121,7 @@ class _Doc:
     entry: Entry
     name_terms: tuple[str, ...]  # short tuples: as quick to search as sets, far smaller
     all_terms: tuple[str, ...]
-    names: list[str]  # each name's terms joined, for rapidfuzz
-    name_lists: list[list[str]]  # each name's terms
-    name_weights: list[tuple[tuple[float, ...], float]] = field(default_factory=list)
+    names: tuple[str, ...]  # each name's terms joined by spaces, for rapidfuzz
 
 
 class AnswerEngine:
@@ -142,10 +141,6 @@ class AnswerEngine:
         self.idf: dict[str, float] = {}
         self._build_postings(weighted)
         self.max_idf = max(self.idf.values(), default=1.0)
-        for doc in self.docs:
-            for name in doc.name_lists:
-                weights = tuple(self.idf[t] for t in name)
-                doc.name_weights.append((weights, sum(weights)))
         self._related: dict[str, list[Entry]] = {}
         self.by_length: dict[tuple[int, str], list[str]] = defaultdict(list)
         initials = len(self.idf) > SAME_INITIAL_ABOVE
@@ -161,22 +156,24 @@ class AnswerEngine:
         self._links = _links(self.by_id)
 
     def _build_postings(self, weighted: list[dict[str, float]]) -> None:
+        """BM25 weights computed once per posting, so a question only adds them up."""
         count = max(len(weighted), 1)
         lengths = [sum(c.values()) for c in weighted]
         average = sum(lengths) / count or 1.0
-        df: Counter[str] = Counter()
-        for counts in weighted:
-            df.update(counts.keys())
-        for term, n in df.items():
-            self.idf[term] = math.log(1 + (count - n + 0.5) / (n + 0.5))
-        lists: dict[str, tuple[list[int], list[float]]] = {t: ([], []) for t in df}
+        norms = [K1 * (1 - B + B * length / average) for length in lengths]
+        found: dict[str, tuple[list[int], list[float]]] = {}
         for number, counts in enumerate(weighted):
-            norm = K1 * (1 - B + B * lengths[number] / average)
             for term, tf in counts.items():
-                numbers, weights = lists[term]
-                numbers.append(number)
-                weights.append(self.idf[term] * tf * (K1 + 1) / (tf + norm))
-        for term, (numbers, weights) in lists.items():
+                pair = found.get(term)
+                if pair is None:
+                    pair = found[term] = ([], [])
+                pair[0].append(number)
+                pair[1].append(tf)
+        for term, (numbers, tfs) in found.items():
+            df = len(numbers)
+            idf = self.idf[term] = math.log(1 + (count - df + 0.5) / (df + 0.5))
+            weights = [idf * tf * (K1 + 1) / (tf + norms[n])
+                       for n, tf in zip(numbers, tfs, strict=True)]
             if len(numbers) > POSTINGS_READ:  # strongest first: a long list is read in part
                 order = sorted(range(len(numbers)), key=weights.__getitem__, reverse=True)
                 numbers = [numbers[i] for i in order]
@@ -299,9 +296,12 @@ class AnswerEngine:
         name of a fact about Munich, and a name's generic word alone is not a match.
         """
         best = 0.0
-        for name, (weights, own) in zip(doc.name_lists, doc.name_weights, strict=True):
-            shared = 0.0
-            for term, weight in zip(name, weights, strict=True):
+        idf = self.idf
+        for name in doc.names:
+            own = shared = 0.0
+            for term in name.split():
+                weight = idf.get(term, 0.0)
+                own += weight
                 if term in said:
                     shared += weight * said[term]
             if shared and own + asked:
@@ -355,11 +355,8 @@ def _index_entry(entry: Entry) -> tuple[_Doc, dict[str, float]]:
     for term in quote_terms:
         counts[term] += QUOTE_WEIGHT
     flat_names = tuple(dict.fromkeys(t for group in name_terms for t in group))
-    doc = _Doc(entry, flat_names, tuple(counts), [" ".join(g) for g in name_terms if g],
-               [g for g in name_terms if g])
-    if not doc.names:
-        doc.names = [fold(entry.title)]
-    return doc, counts
+    joined = tuple(" ".join(g) for g in name_terms if g) or (fold(entry.title),)
+    return _Doc(entry, flat_names, tuple(counts), joined), counts
 
 
 def _credit(term: Term, doc: _Doc) -> float:

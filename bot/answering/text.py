@@ -151,6 +151,8 @@ PHRASES = ((re.compile(r"\b(?:took|take|takes|taken|taking) over\b"), "replaced"
            (re.compile(r"\b(?:kicked|thrown|threw|throw|kick) out\b"), "expelled"),
            (re.compile(r"\b(?:broke|break|breaks) out\b"), "began"),
            (re.compile(r"\bworld war (?:two|2|ii)\b"), "second world war"),
+           (re.compile(r"\bsoviet (?:union|russia)\b"), "ussr"),
+           (re.compile(r"\b(?:the )?united states(?: of america)?\b|\bu\.?s\.?a?\.? "), "america "),
            (re.compile(r"\bww ?(?:2|ii)\b"), "second world war"))
 
 
