@@ -320,13 +320,17 @@ class AnswerEngine:
 
     def _find_related(self, entry: Entry, limit: int) -> list[Entry]:
         found = [self.by_id[i] for i in self._links.get(entry.id, []) if i in self.by_id]
-        if len(found) < limit:
+        if len(found) < limit:  # the entries sharing a topic whose words its name shares most
             seen = {entry.id, *(e.id for e in found)}
             tags = set(entry.tags)
-            for match in self.search(entry.title).matches:
-                if match.entry.id not in seen and tags & set(match.entry.tags):
-                    found.append(match.entry)
-                    seen.add(match.entry.id)
+            words = [Term(t, self.idf[t], ((t, 1.0),))
+                     for t in dict.fromkeys(terms(entry.title)) if t in self.idf]
+            scores = self._gather(words)
+            for number, _ in heapq.nlargest(CANDIDATES, scores.items(), key=lambda i: i[1]):
+                other = self.docs[number].entry
+                if other.id not in seen and tags & set(other.tags):
+                    found.append(other)
+                    seen.add(other.id)
                 if len(found) >= limit:
                     break
         return found[:limit]
