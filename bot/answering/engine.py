@@ -102,6 +102,7 @@ class Search:
     matches: list[Match]
     corrected: dict[str, str] = field(default_factory=dict)
     date: QueryDate | None = None
+    terms: tuple[str, ...] = ()
 
     @property
     def best(self) -> Match | None:
@@ -109,11 +110,21 @@ class Search:
 
     @property
     def answered(self) -> bool:
-        return self.best is not None and self.best.confidence >= ANSWER_AT
+        return (self.best is not None and self.best.confidence >= ANSWER_AT
+                and not self.same_date())
 
     def suggestions(self, limit: int = 3) -> list[Entry]:
         """Entries close enough to offer as "did you mean" when the engine abstains."""
         return [m.entry for m in self.matches[:limit] if m.confidence >= SUGGEST_AT]
+
+    def same_date(self) -> list[Entry]:
+        """For a question that only names a date ("what happened in 1937"): every event that
+        fits it equally well, when there is more than one (then no single one is the answer).
+        """
+        if self.date is None or self.terms or self.best is None or self.best.date <= 0:
+            return []
+        tied = [m.entry for m in self.matches if m.date == self.best.date]
+        return tied if len(tied) > 1 else []
 
 
 @dataclass(slots=True)
@@ -201,7 +212,7 @@ class AnswerEngine:
         matches = [self._rank(number, score / best_bm25, query, phrase, asked, words.hints,
                               said, total_asked) for number, score in top]
         matches.sort(key=lambda m: m.score, reverse=True)
-        return Search(text, matches, corrected, asked)
+        return Search(text, matches, corrected, asked, tuple(t.term for t in query))
 
     def _read_term(self, word: str, corrected: dict[str, str]) -> Term:
         """The word's index term (spelling corrected if need be), weight and synonyms."""
