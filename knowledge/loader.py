@@ -6,13 +6,13 @@ A pack is refused whole when it has any problem: the bot never starts on half a 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from knowledge.errors import PackError, Problem
 from knowledge.models import (
@@ -183,7 +183,7 @@ def _load_pack(folder: Path, problems: list[Problem], sites: Sites) -> Pack | No
             found = True
             pack.entries += _load_entries(path, kind, problems, sites)
     if (folder / "questions.yaml").exists():
-        pack.questions = _load_questions(folder / "questions.yaml", problems, sites)
+        pack.questions = _load_models(folder / "questions.yaml", QuestionSpec, problems, sites)
     if not found:
         problems.append(Problem(info_path, 1, "the pack has no entry files (events.yaml, ...)"))
     known = set(KIND_FILES) | {"pack.yaml", "questions.yaml"}
@@ -221,40 +221,36 @@ def _items(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str,
 Sites = dict[int, tuple[Path, LineMap, int]]
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
 def _load_entries(path: Path, kind: str, problems: list[Problem], sites: Sites) -> list[Entry]:
-    model = MODEL_BY_KIND[kind]  # type: ignore[index]
-    entries: list[Entry] = []
-    for index, item, lines in _items(path, problems):
+    def right_kind(index: int, item: dict[str, Any], lines: LineMap) -> bool:
         if "kind" in item and item["kind"] != kind:
-            problems.append(
-                Problem(
-                    path,
-                    _line(lines, (index, "kind")),
-                    f"kind {item['kind']!r} does not belong in {path.name}",
-                )
-            )
-            continue
-        try:
-            entry = model.model_validate(item)
-        except ValidationError as exc:
-            problems.extend(_pydantic_problems(path, lines, (index,), exc))
-            continue
-        sites[id(entry)] = (path, lines, index)
-        entries.append(entry)
-    return entries
+            message = f"kind {item['kind']!r} does not belong in {path.name}"
+            problems.append(Problem(path, _line(lines, (index, "kind")), message))
+            return False
+        return True
+
+    model: type[Entry] = MODEL_BY_KIND[kind]  # type: ignore[index]
+    return _load_models(path, model, problems, sites, right_kind)
 
 
-def _load_questions(path: Path, problems: list[Problem], sites: Sites) -> list[QuestionSpec]:
-    questions: list[QuestionSpec] = []
+def _load_models(path: Path, model: type[M], problems: list[Problem], sites: Sites,
+                 accept: Callable[[int, dict[str, Any], LineMap], bool] | None = None) -> list[M]:
+    """Validate each item of a list file as ``model``, remembering where each came from."""
+    loaded: list[M] = []
     for index, item, lines in _items(path, problems):
+        if accept is not None and not accept(index, item, lines):
+            continue
         try:
-            question = QuestionSpec.model_validate(item)
+            obj = model.model_validate(item)
         except ValidationError as exc:
             problems.extend(_pydantic_problems(path, lines, (index,), exc))
             continue
-        sites[id(question)] = (path, lines, index)
-        questions.append(question)
-    return questions
+        sites[id(obj)] = (path, lines, index)
+        loaded.append(obj)
+    return loaded
 
 
 def _where(sites: Sites, obj: object, *loc: Any) -> tuple[Path, int]:

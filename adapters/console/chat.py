@@ -204,3 +204,24 @@ def _start_history() -> Callable[[], None] | None:
         with contextlib.suppress(OSError):
             readline.write_history_file(path)
     return save
+
+
+def starting_with(first: str, read: Callable[[str], str], out: TextIO) -> Callable[[str], str]:
+    """``read``, except that the first line is ``first``, typed for the user (and shown)."""
+    pending = [first]
+
+    def read_line(prompt: str) -> str:
+        if pending:
+            line = pending.pop()
+            print(prompt + line, file=out, flush=True)
+            return line
+        return read(prompt)
+    return read_line
+
+
+def revise_main(args: argparse.Namespace) -> int:
+    """``studybot revise``: the terminal chat, opened on the user's revision queue."""
+    import sys
+
+    asyncio.run(run_console(sys.stdout, starting_with("/revise", input, sys.stdout)))
+    return 0

@@ -9,6 +9,12 @@ MODULES = (
     "bot.commands.general",
     "bot.commands.settings",
     "bot.commands.ask",
+    "bot.quiz.commands",
+    "bot.quiz.reports",
+    "bot.calendar.commands",
+    "bot.schedule.commands",
+    "bot.schedule.channel",
+    "bot.revision.commands",
 )
 
 

@@ -35,6 +35,8 @@ VERIFIED_DATES = {
     "xi-brigade-enters-madrid": ("1936-11-08", None),
     "barcelona-may-days": ("1937-05-03", "1937-05-08"),
     "tukhachevsky-arrested": ("1937-05-22", None),
+    # shot on the night of the 11th; "11 or 12 June" is uncertainty, not a span: date_note
+    "tukhachevsky-executed": ("1937-06-11", None),
     "nkvd-order-00447": ("1937-07-30", None),
     "great-purge": ("1936-08-19", "1938-11-17"),
     "munich-agreement": ("1938-09-30", None),

@@ -1,0 +1,59 @@
+"""``studybot onthisday`` and ``studybot timeline``: the same results as the chat commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from bot.calendar.dates import parse_month_day
+from bot.calendar.onthisday import on_this_day
+from bot.calendar.timeline import dated_events, draw_timeline
+from knowledge.errors import PackError
+from knowledge.loader import load_knowledge
+
+
+def onthisday_main(args: argparse.Namespace) -> int:
+    """Print today's (or ``--date MM-DD``'s) events; today is this computer's local date."""
+    today = datetime.now().astimezone().date()
+    month, day = today.month, today.day
+    if args.date:
+        try:
+            month, day = parse_month_day(args.date)
+        except ValueError as problem:
+            print(f"studybot onthisday: {problem}".replace("`", ""), file=sys.stderr)
+            return 2
+    try:
+        kb = load_knowledge()
+    except PackError as problem:
+        print(f"studybot onthisday: the knowledge packs have problems:\n{problem}", file=sys.stderr)
+        return 1
+    result = on_this_day(kb, month, day, today)
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(result.message().replace("**", ""))
+    return 0
+
+
+def timeline_main(args: argparse.Namespace) -> int:
+    """Write the timeline PNG; a long span's further pictures go beside it as NAME-2.png..."""
+    if args.start is not None and args.end is not None and args.start > args.end:
+        print("studybot timeline: --from must not be after --to", file=sys.stderr)
+        return 2
+    try:
+        kb = load_knowledge()
+    except PackError as problem:
+        print(f"studybot timeline: the knowledge packs have problems:\n{problem}", file=sys.stderr)
+        return 1
+    if not dated_events(kb, args.start, args.end):
+        print("studybot timeline: no dated events in those years", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    for n, png in enumerate(draw_timeline(kb, args.start, args.end)):
+        path = out if n == 0 else out.with_name(f"{out.stem}-{n + 1}{out.suffix or '.png'}")
+        path.write_bytes(png)
+        print(path)
+    return 0

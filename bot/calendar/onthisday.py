@@ -1,0 +1,122 @@
+"""Which knowledge-base events fall on a given day of the year, and how to say so truthfully.
+
+Only events dated to the day can be anniversaries. When none falls on the day, events up to a
+week either side are offered as "this week in ...", never as anniversaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.calendar.dates import MONTHS, PartialDate
+from knowledge.loader import KnowledgeBase
+from knowledge.models import EventEntry
+
+WINDOW_DAYS = 7
+MAX_NEARBY = 3  # the week's nearest few: a post that fits one chat message
+_LEAP = 2000  # month-days are compared inside a leap year so 29 February has a place
+
+
+@dataclass(frozen=True, slots=True)
+class DayEvent:
+    entry: EventEntry
+    date: PartialDate
+    years_ago: int
+    offset_days: int  # 0 on the day; otherwise days after (+) or before (-) the asked day
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.entry.id, "date": self.entry.date, "title": self.entry.title,
+                "text": self.entry.text, "years_ago": self.years_ago}
+
+
+@dataclass(frozen=True, slots=True)
+class OnThisDay:
+    month: int
+    day: int
+    exact: bool  # False: the events are the nearest within a week, not anniversaries
+    events: tuple[DayEvent, ...]
+
+    @property
+    def day_name(self) -> str:
+        return f"{self.day} {MONTHS[self.month - 1]}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"date": f"{self.month:02d}-{self.day:02d}", "exact": self.exact,
+                "events": [e.as_json() for e in self.events]}
+
+    def message(self) -> str:
+        """The post: each anniversary, or the week's nearest events clearly marked as such."""
+        if self.exact:
+            return "\n\n".join(_anniversary(e) for e in self.events)
+        if not self.events:
+            return (f"Nothing in the essay's story happened on {self.day_name}, or within a week "
+                    "of it. Try `timeline` to see every date.")
+        lines = [f"Nothing in the essay's story happened on {self.day_name}. "
+                 "Nearby in the calendar:"]
+        lines += [_nearby(e, self.day_name) for e in self.events]
+        return "\n\n".join(lines)
+
+
+def on_this_day(kb: KnowledgeBase, month: int, day: int, today: date) -> OnThisDay:
+    """Events on ``month``/``day`` in any year; else those within a week (``exact`` False).
+
+    ``today`` gives the current year, for "N years ago".
+    """
+    dated = [(e, PartialDate.parse(e.date)) for e in kb.events()]
+    dated = [(e, d) for e, d in dated if d.precision == "day" and d.year <= today.year]
+    asked = date(_LEAP, month, day)
+    found: list[DayEvent] = []
+    for entry, when in dated:
+        assert when.month is not None and when.day is not None
+        offset = _circular_offset(asked, date(_LEAP, when.month, when.day))
+        if abs(offset) <= WINDOW_DAYS:
+            found.append(DayEvent(entry, when, today.year - when.year, offset))
+    exact = [e for e in found if e.offset_days == 0]
+    if exact:
+        return OnThisDay(month, day, True, tuple(sorted(exact, key=lambda e: e.date.year)))
+    nearby = sorted(found, key=lambda e: (abs(e.offset_days), e.offset_days, e.date.year))
+    return OnThisDay(month, day, False, tuple(nearby[:MAX_NEARBY]))
+
+
+def _circular_offset(asked: date, other: date) -> int:
+    """Days from ``asked`` to ``other`` the short way round the year (30 Dec -> 2 Jan is +3)."""
+    diff = (other - asked).days
+    if diff > 183:
+        diff -= 366
+    elif diff < -183:
+        diff += 366
+    return diff
+
+
+def _years(n: int) -> str:
+    if n == 0:
+        return "this very year"
+    return f"{n} year{'s' if n != 1 else ''} ago today"
+
+
+def _angle(entry: EventEntry) -> str:
+    """The essay's own words on the event, and any correction the pack makes to them."""
+    parts = []
+    if entry.quotes:
+        parts.append(f"The essay: “{' '.join(entry.quotes[0].split())}”")
+    if entry.note:
+        parts.append(f"Note: {entry.note}")
+    if entry.date_note:
+        parts.append(f"On the date: {entry.date_note}")
+    return "\n".join(parts)
+
+
+def _anniversary(event: DayEvent) -> str:
+    head = f"On {event.date.spoken()}, {_years(event.years_ago)}: **{event.entry.title}**."
+    angle = _angle(event.entry)
+    return f"{head} {event.entry.text}" + (f"\n{angle}" if angle else "")
+
+
+def _nearby(event: DayEvent, asked: str) -> str:
+    days = abs(event.offset_days)
+    side = "after" if event.offset_days > 0 else "before"
+    head = (f"This week in {event.date.year} ({event.date.spoken()}, {days} day"
+            f"{'s' if days != 1 else ''} {side} {asked}): **{event.entry.title}**.")
+    return f"{head} {event.entry.text}"  # no essay quote here, so no correction is needed

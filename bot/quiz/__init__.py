@@ -1,0 +1,1 @@
+"""Quizzes: the question bank, solo practice, teacher-run group quizzes, leaderboards, reports."""

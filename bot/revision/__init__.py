@@ -1,0 +1,1 @@
+"""Each student's own spaced-repetition queue over the quiz question bank (FSRS)."""

@@ -1,0 +1,177 @@
+"""On this day and the timeline: exact days, the week's fallback, partial dates, the CLI."""
+
+from __future__ import annotations
+
+import json
+import struct
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.app import StudyBot
+from bot.calendar.dates import PartialDate, parse_month_day
+from bot.calendar.onthisday import on_this_day
+from bot.calendar.timeline import dated_events, draw_timeline, paginate
+from bot.cli import main
+from bot.clock import FakeClock
+from bot.events import Actor, Command, Place
+from bot.notifier import RecordingNotifier
+from bot.storage.db import Database
+from knowledge.loader import KnowledgeBase
+from tests.studypack import small_kb
+
+TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> KnowledgeBase:
+    return small_kb(tmp_path / "pack")
+
+
+def test_an_exact_day_is_an_anniversary_with_years_ago_and_the_essays_angle(
+        kb: KnowledgeBase) -> None:
+    result = on_this_day(kb, 8, 23, TODAY)
+    assert result.exact
+    assert [e.entry.id for e in result.events] == ["nazi-soviet-pact"]
+    assert result.events[0].years_ago == 87
+    text = result.message()
+    assert text.startswith("On 23 August 1939, 87 years ago today: **Nazi-Soviet Pact**.")
+    assert "The essay: “with Germany and USSR using each other as a means to an end”" in text
+
+
+def test_without_an_event_on_the_day_the_nearest_in_the_week_are_not_anniversaries(
+        kb: KnowledgeBase) -> None:
+    result = on_this_day(kb, 11, 27, TODAY)
+    assert not result.exact
+    assert [e.entry.id for e in result.events] == ["winter-war"]
+    text = result.message()
+    assert "Nothing in the essay's story happened on 27 November" in text
+    assert "This week in 1939 (30 November 1939, 3 days after 27 November)" in text
+    assert "ago today" not in text
+
+
+def test_the_essays_correction_travels_with_its_quote(kb: KnowledgeBase) -> None:
+    text = on_this_day(kb, 11, 30, TODAY).message()
+    assert "The essay: “The Winter War showed the Red Army's weakness.”" in text
+    assert "Note: The essay does not give the dates." in text
+
+
+def test_every_day_of_the_year_fits_one_chat_message() -> None:
+    from knowledge.loader import load_knowledge
+    shipped = load_knowledge()
+    day = date(2000, 1, 1)
+    while day.year == 2000:
+        result = on_this_day(shipped, day.month, day.day, TODAY)
+        assert len(result.message()) < 2000, day
+        assert len(result.events) <= 3 or result.exact
+        day += timedelta(days=1)
+
+
+def test_the_week_wraps_round_the_new_year(kb: KnowledgeBase) -> None:
+    result = on_this_day(kb, 1, 3, TODAY)
+    assert [(e.entry.id, e.offset_days) for e in result.events] == [("purge-ends", -4)]
+
+
+def test_month_and_year_only_dates_never_claim_a_day(kb: KnowledgeBase) -> None:
+    # Albacete is dated 1936-10 and Socialism in One Country 1924: never on any day
+    for month, day in [(10, 1), (10, 15), (1, 1), (7, 1)]:
+        ids = {e.entry.id for e in on_this_day(kb, month, day, TODAY).events}
+        assert not ids & {"brigades-reach-albacete", "socialism-in-one-country-stated"}
+    assert PartialDate.parse("1936-10").spoken() == "October 1936"
+    assert PartialDate.parse("1924").spoken() == "1924"
+
+
+def test_nothing_near_says_so(kb: KnowledgeBase) -> None:
+    result = on_this_day(kb, 6, 1, TODAY)
+    assert not result.exact and not result.events
+    assert "or within a week of it" in result.message()
+
+
+def test_month_day_parsing_accepts_29_february_and_refuses_nonsense() -> None:
+    assert parse_month_day("02-29") == (2, 29)
+    for bad in ["02-30", "13-01", "8/23", "aug-23", ""]:
+        with pytest.raises(ValueError):
+            parse_month_day(bad)
+
+
+def test_cli_json_on_the_shipped_pack(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["onthisday", "--date", "08-23", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    year = datetime.now().astimezone().year
+    assert data["date"] == "08-23" and data["exact"] is True
+    [pact] = data["events"]
+    assert set(pact) == {"id", "date", "title", "text", "years_ago"}
+    assert (pact["id"], pact["date"], pact["years_ago"]) == ("nazi-soviet-pact", "1939-08-23",
+                                                             year - 1939)
+    assert main(["onthisday", "--date", "11-27", "--json"]) == 0
+    fallback = json.loads(capsys.readouterr().out)
+    assert fallback["exact"] is False
+    assert fallback["events"][0]["id"] == "winter-war"
+    assert main(["onthisday", "--date", "02-31"]) == 2
+    assert "February has no day 31" in capsys.readouterr().err
+    assert main(["onthisday", "--date", "08-23"]) == 0
+    assert capsys.readouterr().out.startswith(f"On 23 August 1939, {year - 1939} years ago today")
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_timeline_pictures_are_phone_shaped_pngs(kb: KnowledgeBase, tmp_path: Path) -> None:
+    pages = draw_timeline(kb)
+    assert len(pages) == 1
+    width, height = png_size(pages[0])
+    assert width == 1083 or 1000 <= width <= 1200
+    assert height <= width * 2.2
+    assert 10_000 < len(pages[0]) < 1_000_000
+    assert [d.entry.id for d in dated_events(kb, 1939, 1939)] == [
+        "credit-agreement", "nazi-soviet-pact", "winter-war", "ussr-expelled"]
+    # the Winter War (1939-40) overlaps 1940, so it is drawn for 1940 too
+    assert [d.entry.id for d in dated_events(kb, 1940, 1941)] == ["winter-war"]
+
+
+def test_a_long_timeline_is_split_into_pages_at_year_breaks(kb: KnowledgeBase) -> None:
+    events = dated_events(kb)
+    pages = paginate(events, max_height=420)
+    assert len(pages) > 1
+    assert [e for page in pages for e in page] == events
+
+
+def test_timeline_cli_writes_the_png(tmp_path: Path) -> None:
+    out = tmp_path / "t.png"
+    assert main(["timeline", "--from", "1939", "--to", "1939", "--out", str(out)]) == 0
+    width, height = png_size(out.read_bytes())
+    assert height <= width * 2.2
+    assert main(["timeline", "--out", str(out)]) == 0  # everything: several phone-sized pages
+    assert (tmp_path / "t-2.png").exists()
+    assert main(["timeline", "--from", "1950", "--to", "1960", "--out", str(out)]) == 1
+    assert main(["timeline", "--from", "1940", "--to", "1930", "--out", str(out)]) == 2
+
+
+async def test_chat_commands(kb: KnowledgeBase, tmp_path: Path) -> None:
+    db = await Database.open(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}")
+    clock = FakeClock(datetime(2026, 8, 22, 23, 30, tzinfo=UTC))  # 23 August in London
+    bot = StudyBot(kb, db, clock, RecordingNotifier())
+    actor = Actor("discord", "g1", "u1")
+    place = Place("discord", "g1", "c1")
+    try:
+        [reply] = await bot.handle(Command(actor, place, "onthisday", {}))
+        assert reply.text.startswith("On 23 August 1939, 87 years ago today")
+        assert not reply.private
+        [reply] = await bot.handle(Command(actor, place, "onthisday", {"date": "11-27"}))
+        assert reply.text.startswith("Nothing in the essay's story happened on 27 November")
+        [reply] = await bot.handle(Command(actor, place, "onthisday", {"date": "11-31"}))
+        assert reply.private and "November has no day 31" in reply.text
+        span = {"from": "1936", "to": "1939"}
+        [reply] = await bot.handle(Command(actor, place, "timeline", span))
+        assert reply.text == "6 dated events from 1936 to 1939."
+        [picture] = reply.attachments
+        assert picture.mime == "image/png"
+        png_size(picture.data)
+        [reply] = await bot.handle(Command(actor, place, "timeline", {"from": "1990"}))
+        assert reply.private and "from 1922 to 1939" in reply.text
+    finally:
+        await bot.close()
