@@ -13,7 +13,7 @@ import heapq
 import math
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -59,7 +59,7 @@ SYNONYM_GROUPS = (
     "army military",
     "peasant peasantry farmer",
     "prolong longer",
-    "america roosevelt fdr",
+    "roosevelt fdr",
 )
 SYNONYM_CREDIT = 0.85  # a synonym's match counts a little less than the word itself
 CORRECTED_CREDIT = 0.75  # and a corrected word's less still: it may be a different word
@@ -71,7 +71,7 @@ KIND_PRIOR = {"event": 0.03, "term": 0.03, "person": 0.03, "work": 0.02}
 C_COVER, C_NAME, C_FUZZ = 0.55, 0.3, 0.15
 ANSWER_AT = 0.58
 SUGGEST_AT = 0.3
-MISSING_PENALTY = 0.5
+MISSING_PENALTY = 0.5  # a known word the entry lacks counts this much again against it
 UNKNOWN_WEIGHT = 0.5  # share of the largest idf an unknown word weighs in coverage
 
 
@@ -416,7 +416,3 @@ def _links(by_id: dict[str, Entry]) -> dict[str, list[str]]:
         if isinstance(entry, WorkEntry):
             link(entry.id, entry.author)
     return dict(links)
-
-
-def build_engine(entries: Sequence[Entry]) -> AnswerEngine:
-    return AnswerEngine(entries)
