@@ -8,7 +8,10 @@ and a new bot process over the same database carries on where the old one stoppe
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import math
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -18,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import Actor, Place, Press
+from bot.quiz.answers import GONE, AnswerWriter
 from bot.quiz.bank import Question, question_bank
 from bot.quiz.models import (
     AUTO,
@@ -31,19 +35,22 @@ from bot.quiz.models import (
     QuizQuestion,
     QuizSession,
 )
-from bot.quiz.records import record_miss
+from bot.quiz.records import record_misses
 from bot.quiz.render import final_reply, question_reply, reveal_reply
 from bot.quiz.scoring import points
+from bot.quiz.sql import insert_or_ignore
+from bot.quiz.writes import quiz_transaction
 from bot.replies import Reply, private
 
 if TYPE_CHECKING:
     from bot.app import StudyBot
 
+log = logging.getLogger(__name__)
+
 #: Seconds between a reveal and the next question when the quiz moves on by itself.
 REVEAL_GAP = 6
 #: A quiz whose timer ran out this long ago (the bot was down) closes, results saved.
 OVERDUE = timedelta(minutes=10)
-GONE = "That quiz button no longer does anything."
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +101,7 @@ async def start(bot: StudyBot, actor: Actor, place: Place, settings: QuizSetting
             return [private(f"I have no topic `{settings.topic[:30]}`. "
                             f"Topics: {', '.join(bank.topics())}.")]
     now = bot.clock.now()
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         if await active_quiz(session, place) is not None:
             return [private(_ALREADY)]
         asked = await _asked_here(session, place)
@@ -102,7 +109,7 @@ async def start(bot: StudyBot, actor: Actor, place: Place, settings: QuizSetting
     if not picked:
         return [private("There are no questions on that topic yet.")]
     try:
-        async with bot.db.transaction() as session:
+        async with quiz_transaction(bot) as session:
             quiz = await create_session(session, kind=GROUP, actor=actor, place=place,
                                         questions=picked, now=now, topic=topic,
                                         seconds=settings.seconds, pace=settings.pace,
@@ -136,7 +143,7 @@ async def _asked_here(session: AsyncSession, place: Place) -> set[str]:
 
 async def next_question(bot: StudyBot, place: Place) -> list[Reply]:
     """Reveal the open question now, or else open the next (or finish after the last)."""
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         quiz = await active_quiz(session, place)
         if quiz is None:
             return [private("There is no quiz running in this channel.")]
@@ -158,7 +165,7 @@ async def advance(bot: StudyBot, session_id: int, current: int, total: int) -> N
 
 
 async def stop(bot: StudyBot, place: Place) -> list[Reply]:
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         quiz = await active_quiz(session, place)
         if quiz is None:
             return [private("There is no quiz running in this channel.")]
@@ -171,7 +178,7 @@ async def stop(bot: StudyBot, place: Place) -> list[Reply]:
 
 async def pause(bot: StudyBot, place: Place) -> list[Reply]:
     now = bot.clock.now()
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         quiz = await active_quiz(session, place)
         if quiz is None:
             return [private("There is no quiz running in this channel.")]
@@ -191,7 +198,7 @@ async def pause(bot: StudyBot, place: Place) -> list[Reply]:
 
 async def resume(bot: StudyBot, place: Place) -> list[Reply]:
     now = bot.clock.now()
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         quiz = await active_quiz(session, place)
         if quiz is None:
             return [private("There is no quiz running in this channel.")]
@@ -235,7 +242,7 @@ def next_countdown(deadline: datetime, seconds: int, now: datetime) -> datetime 
 async def open_question(bot: StudyBot, session_id: int, position: int) -> bool:
     """Show question ``position``; False if another step got there first."""
     now = bot.clock.now()
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         claimed = await session.execute(
             update(QuizSession).where(QuizSession.id == session_id,
                                       QuizSession.current == position - 1,
@@ -253,7 +260,7 @@ async def open_question(bot: StudyBot, session_id: int, position: int) -> bool:
         reply = question_reply(row.data, position, quiz.total, "quiz", quiz.id, quiz.seconds)
         place, row_id = quiz.place, row.id
     ref = await bot.notifier.post(place, reply)
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         await session.execute(update(QuizQuestion).where(QuizQuestion.id == row_id)
                               .values(message_ref=ref))
     return True
@@ -262,7 +269,7 @@ async def open_question(bot: StudyBot, session_id: int, position: int) -> bool:
 async def countdown(bot: StudyBot, row_id: int, due: datetime) -> None:
     """Edit the question's one message to show the time left; claimed so it happens once."""
     now = bot.clock.now()
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         row = await session.get(QuizQuestion, row_id)
         quiz = await session.get(QuizSession, row.session_id) if row else None
         if row is None or quiz is None or row.deadline is None or row.countdown_at != due:
@@ -278,7 +285,7 @@ async def countdown(bot: StudyBot, row_id: int, due: datetime) -> None:
 async def reveal(bot: StudyBot, row_id: int) -> bool:
     """Close a question: score it, update streaks, record misses, then show the answer."""
     now = bot.clock.now()
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         claimed = await session.execute(
             update(QuizQuestion).where(QuizQuestion.id == row_id, QuizQuestion.closed_at.is_(None))
             .values(closed_at=now, countdown_at=None))
@@ -302,34 +309,55 @@ async def reveal(bot: StudyBot, row_id: int) -> bool:
 
 async def _score_question(session: AsyncSession, quiz: QuizSession, row: QuizQuestion,
                           now: datetime) -> tuple[list[int], list[tuple[str, int]]]:
-    """Add the question's points to the players, move their streaks, record the misses."""
-    answers = list((await session.execute(
-        select(QuizAnswer).where(QuizAnswer.question_row == row.id))).scalars())
-    players = {p.user_id: p for p in (await session.execute(
-        select(QuizPlayer).where(QuizPlayer.session_id == quiz.id))).scalars()}
+    """Score the question's answers (speed and streak), move streaks, record the misses.
+
+    Points are settled here rather than at answer time: the streak an answer earns depends
+    on the previous question, and the answer path stays three statements long.
+    """
+    answers = (await session.execute(
+        select(QuizAnswer.id, QuizAnswer.user_id, QuizAnswer.display_name, QuizAnswer.choice,
+               QuizAnswer.correct, QuizAnswer.elapsed)
+        .where(QuizAnswer.question_row == row.id))).all()
+    await insert_or_ignore(session, QuizPlayer, [
+        {"session_id": quiz.id, "tenant_key": quiz.tenant_key, "user_id": a.user_id,
+         "display_name": a.display_name, "score": 0, "streak": 0, "answered": 0, "right": 0,
+         "created_at": now} for a in answers], ("session_id", "user_id"))
+    players = (await session.execute(
+        select(QuizPlayer.id, QuizPlayer.user_id, QuizPlayer.display_name, QuizPlayer.score,
+               QuizPlayer.streak, QuizPlayer.answered, QuizPlayer.right)
+        .where(QuizPlayer.session_id == quiz.id))).all()
     counts = [0] * len(row.data["options"])
     by_user = {a.user_id: a for a in answers}
-    for player in players.values():
+    scored, updated, misses = [], [], []
+    standings = []
+    for player in players:
         answer = by_user.get(player.user_id)
-        if answer is None:
-            player.streak = 0
-            continue
-        counts[answer.choice] += 1
-        player.answered += 1
-        player.score += answer.points
-        player.right += int(answer.correct)
-        player.streak = player.streak + 1 if answer.correct else 0
-        if not answer.correct:
-            await record_miss(session, quiz.tenant_key, answer.user_id, row.question_id,
-                              row.entry_id, now)
-    top = sorted(players.values(), key=lambda p: (-p.score, p.display_name, p.user_id))[:5]
-    return counts, [(p.display_name or p.user_id, p.score) for p in top]
+        score, streak, answered, right = player.score, 0, player.answered, player.right
+        if answer is not None:
+            gained = points(answer.correct, answer.elapsed, quiz.seconds, player.streak)
+            scored.append({"id": answer.id, "points": gained})
+            counts[answer.choice] += 1
+            score, answered = score + gained, answered + 1
+            right += int(answer.correct)
+            streak = player.streak + 1 if answer.correct else 0
+            if not answer.correct:
+                misses.append((player.user_id, row.question_id, row.entry_id))
+        updated.append({"id": player.id, "score": score, "streak": streak,
+                        "answered": answered, "right": right})
+        standings.append((player.display_name or player.user_id, score))
+    if scored:
+        await session.execute(update(QuizAnswer), scored)
+    if updated:
+        await session.execute(update(QuizPlayer), updated)
+    await record_misses(session, quiz.tenant_key, misses, now)
+    standings.sort(key=lambda s: (-s[1], s[0]))
+    return counts, standings[:5]
 
 
 async def finish(bot: StudyBot, session_id: int, stopped: bool) -> bool:
     """End the quiz, free the channel and post the final leaderboard (results stay stored)."""
     now = bot.clock.now()
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         claimed = await session.execute(
             update(QuizSession).where(QuizSession.id == session_id,
                                       QuizSession.state.in_((RUNNING, PAUSED)))
@@ -364,7 +392,7 @@ async def tick(bot: StudyBot) -> None:
     :data:`OVERDUE` ago (the bot was down) is closed with its results saved instead.
     """
     now = bot.clock.now()
-    async with bot.db.transaction() as session:
+    async with quiz_transaction(bot) as session:
         due_questions = (await session.execute(
             select(QuizQuestion.id, QuizQuestion.deadline, QuizQuestion.countdown_at,
                    QuizQuestion.position, QuizSession.id, QuizSession.total)
@@ -376,18 +404,46 @@ async def tick(bot: StudyBot) -> None:
             select(QuizSession.id, QuizSession.current, QuizSession.total, QuizSession.next_at)
             .where(QuizSession.state == RUNNING, QuizSession.kind == GROUP,
                    QuizSession.next_at <= now))).all()
-    for row_id, deadline, countdown_at, position, session_id, total in due_questions:
-        if deadline is not None and deadline <= now:
-            await reveal(bot, row_id)
-            if now - deadline > OVERDUE or position + 1 >= total:
-                await finish(bot, session_id, stopped=False)
-        elif countdown_at is not None:
-            await countdown(bot, row_id, countdown_at)
-    for session_id, current, total, next_at in due_sessions:
-        if next_at is not None and now - next_at > OVERDUE:
+    steps = [_question_step(bot, now, *row) for row in due_questions]
+    steps += [_session_step(bot, now, *row) for row in due_sessions]
+    await _run_all(bot, steps)
+
+
+async def _question_step(bot: StudyBot, now: datetime, row_id: int, deadline: datetime | None,
+                         countdown_at: datetime | None, position: int, session_id: int,
+                         total: int) -> None:
+    if deadline is not None and deadline <= now:
+        await reveal(bot, row_id)
+        if now - deadline > OVERDUE or position + 1 >= total:
             await finish(bot, session_id, stopped=False)
-        else:
-            await advance(bot, session_id, current, total)
+    elif countdown_at is not None:
+        await countdown(bot, row_id, countdown_at)
+
+
+async def _session_step(bot: StudyBot, now: datetime, session_id: int, current: int,
+                        total: int, next_at: datetime | None) -> None:
+    if next_at is not None and now - next_at > OVERDUE:
+        await finish(bot, session_id, stopped=False)
+    else:
+        await advance(bot, session_id, current, total)
+
+
+#: Quiz steps run side by side (their chat posts overlap; on SQLite their writes queue).
+PARALLEL_STEPS = 16
+
+
+async def _run_all(bot: StudyBot, steps: list[Coroutine[Any, Any, None]]) -> None:
+    """Run the due steps (each about one quiz), a few at once; one failing stops no other."""
+    limit = asyncio.Semaphore(PARALLEL_STEPS)
+
+    async def guarded(step: Coroutine[Any, Any, None]) -> None:
+        async with limit:
+            try:
+                await step
+            except Exception:
+                log.exception("quiz step failed")
+
+    await asyncio.gather(*(guarded(step) for step in steps))
 
 
 # --- Answers --------------------------------------------------------------------------------
@@ -397,79 +453,11 @@ async def answer(bot: StudyBot, press: Press, parts: list[str]) -> list[Reply]:
     numbers = _numbers(parts, 3)
     if numbers is None:
         return [private(GONE)]
-    for attempt in range(3):
-        try:
-            return await _answer_once(bot, press, *numbers)
-        except IntegrityError:  # the same student pressed twice at once: read the winner
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    session_id, position, choice = numbers
+    return await bot.service(AnswerWriter).submit(press.actor, session_id, position, choice)
 
 
 def _numbers(parts: list[str], count: int) -> tuple[int, ...] | None:
     if len(parts) != count or not all(p.isdigit() and len(p) < 10 for p in parts):
         return None
     return tuple(int(p) for p in parts)
-
-
-async def _answer_once(bot: StudyBot, press: Press, session_id: int, position: int,
-                       choice: int) -> list[Reply]:
-    now = bot.clock.now()
-    actor = press.actor
-    async with bot.db.transaction() as session:
-        found = (await session.execute(
-            select(QuizQuestion.id, QuizQuestion.correct, QuizQuestion.opened_at,
-                   QuizQuestion.deadline, QuizQuestion.closed_at, QuizQuestion.data,
-                   QuizSession.tenant_key, QuizSession.kind, QuizSession.state,
-                   QuizSession.seconds)
-            .join(QuizSession, QuizSession.id == QuizQuestion.session_id)
-            .where(QuizQuestion.session_id == session_id,
-                   QuizQuestion.position == position))).one_or_none()
-        if found is None or found.tenant_key != actor.tenant_key or found.kind != GROUP:
-            return [private(GONE)]
-        labels = found.data["options"]
-        if not 0 <= choice < len(labels):
-            return [private(GONE)]
-        if found.state == PAUSED and found.closed_at is None:
-            return [private("The quiz is paused; answer when your teacher resumes it.")]
-        if (found.closed_at is not None or found.opened_at is None or found.deadline is None
-                or now > found.deadline or found.state != RUNNING):
-            return [private(f"Sorry, question {position + 1} has closed, so that answer "
-                            "wasn't counted. Get ready for the next one!")]
-        existing = (await session.execute(select(QuizAnswer).where(
-            QuizAnswer.question_row == found.id, QuizAnswer.user_id == actor.user_id))
-        ).scalar_one_or_none()
-        if existing is not None and existing.choice == choice:
-            return [private(f"You already chose **{labels[choice]}**.")]
-        if existing is not None and existing.changed:
-            return [private(f"You've already changed your answer once; "
-                            f"**{labels[existing.choice]}** stands.")]
-        player = await _player(session, session_id, actor, now)
-        elapsed = max((now - found.opened_at).total_seconds(), 0.0)
-        right = choice == found.correct
-        scored = points(right, elapsed, found.seconds, player.streak)
-        if existing is not None:
-            existing.choice, existing.answered_at, existing.elapsed = choice, now, elapsed
-            existing.correct, existing.points, existing.changed = right, scored, True
-            return [private(f"Changed to **{labels[choice]}**. That's your final answer "
-                            "for this question.")]
-        session.add(QuizAnswer(question_row=found.id, session_id=session_id,
-                               tenant_key=actor.tenant_key, position=position,
-                               user_id=actor.user_id, choice=choice, answered_at=now,
-                               elapsed=elapsed, correct=right, points=scored, changed=False))
-    return [private(f"Got it: **{labels[choice]}**. You may change your answer once "
-                    "before time is up.")]
-
-
-async def _player(session: AsyncSession, session_id: int, actor: Actor,
-                  now: datetime) -> QuizPlayer:
-    player = (await session.execute(select(QuizPlayer).where(
-        QuizPlayer.session_id == session_id, QuizPlayer.user_id == actor.user_id))
-    ).scalar_one_or_none()
-    if player is None:
-        player = QuizPlayer(session_id=session_id, tenant_key=actor.tenant_key,
-                            user_id=actor.user_id, display_name=actor.name[:100], score=0,
-                            streak=0, answered=0, right=0, created_at=now)
-        session.add(player)
-        await session.flush()
-    return player

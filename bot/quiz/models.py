@@ -116,6 +116,7 @@ class QuizAnswer(Base):
     tenant_key: Mapped[str] = mapped_column(String(120))
     position: Mapped[int] = mapped_column(Integer)
     user_id: Mapped[str] = mapped_column(String(100))
+    display_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     choice: Mapped[int] = mapped_column(Integer)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
     elapsed: Mapped[float] = mapped_column(Float)  # seconds from the question opening

@@ -7,14 +7,15 @@ it with ``bot.service(question_bank).get(id)``) and its knowledge-base entry id.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.quiz.models import GROUP, QuizMiss, QuizPlayer, QuizSession
+from bot.quiz.sql import insert_or_update
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,30 +27,23 @@ class Miss:
     last_missed_at: datetime
 
 
+async def record_misses(session: AsyncSession, tenant_key: str,
+                        misses: Sequence[tuple[str, str, str]], now: datetime) -> None:
+    """Add misses, each ``(user id, question id, entry id)``: one row per student and
+    question, counting repeats. One statement, safe against a concurrent miss elsewhere."""
+    rows = [{"tenant_key": tenant_key, "user_id": user, "question_id": question,
+             "entry_id": entry, "times": 1, "first_missed_at": now, "last_missed_at": now}
+            for user, question, entry in misses]
+    await insert_or_update(session, QuizMiss, rows,
+                           ("tenant_key", "user_id", "question_id"),
+                           {"times": QuizMiss.times + 1,
+                            "last_missed_at": lambda new: new.last_missed_at})
+
+
 async def record_miss(session: AsyncSession, tenant_key: str, user_id: str, question_id: str,
                       entry_id: str, now: datetime) -> None:
-    """Add one miss to the student's record (one row per question, counting repeats)."""
-    row = await _miss_row(session, tenant_key, user_id, question_id)
-    if row is None:
-        try:
-            async with session.begin_nested():
-                session.add(QuizMiss(tenant_key=tenant_key, user_id=user_id,
-                                     question_id=question_id, entry_id=entry_id, times=1,
-                                     first_missed_at=now, last_missed_at=now))
-            return
-        except IntegrityError:  # the same student missed it in another process just now
-            row = await _miss_row(session, tenant_key, user_id, question_id)
-            if row is None:
-                raise
-    row.times += 1
-    row.last_missed_at = now
-
-
-async def _miss_row(session: AsyncSession, tenant_key: str, user_id: str,
-                    question_id: str) -> QuizMiss | None:
-    return (await session.execute(select(QuizMiss).where(
-        QuizMiss.tenant_key == tenant_key, QuizMiss.user_id == user_id,
-        QuizMiss.question_id == question_id))).scalar_one_or_none()
+    """Add one miss to the student's record."""
+    await record_misses(session, tenant_key, [(user_id, question_id, entry_id)], now)
 
 
 async def missed_questions(session: AsyncSession, tenant_key: str, user_id: str,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import Actor, Place, Press
@@ -77,6 +78,14 @@ async def solo_answer(bot: StudyBot, press: Press, parts: list[str]) -> list[Rep
     if len(parts) != 3 or not all(p.isdigit() and len(p) < 10 for p in parts):
         return [private(GONE)]
     session_id, position, choice = (int(p) for p in parts)
+    try:
+        return await _mark(bot, press, session_id, position, choice)
+    except IntegrityError:  # a double press: the first one was stored
+        return [private("You have answered that one already.")]
+
+
+async def _mark(bot: StudyBot, press: Press, session_id: int, position: int,
+                choice: int) -> list[Reply]:
     actor = press.actor
     now = bot.clock.now()
     async with bot.db.transaction() as session:
@@ -98,7 +107,8 @@ async def solo_answer(bot: StudyBot, press: Press, parts: list[str]) -> list[Rep
         elapsed = (now - row.opened_at).total_seconds() if row.opened_at else 0.0
         session.add(QuizAnswer(question_row=row.id, session_id=session_id,
                                tenant_key=actor.tenant_key, position=position,
-                               user_id=actor.user_id, choice=choice, answered_at=now,
+                               user_id=actor.user_id, display_name=actor.name[:100],
+                               choice=choice, answered_at=now,
                                elapsed=elapsed, correct=right, points=0, changed=False))
         row.closed_at = now
         if not right:

@@ -109,10 +109,12 @@ async def test_an_answer_may_change_once_and_is_confirmed_privately(
     assert changed[0].private and "Changed to" in changed[0].text
     again = await press(quizbot, ANA, f"quiz:{quiz}:0:{wrong}")
     assert "already changed" in again[0].text
+    clock.advance(11)
+    await quizbot.tick()
     async with quizbot.db.transaction() as session:
         answer = (await session.execute(select(QuizAnswer))).scalar_one()
     assert answer.changed and answer.correct and answer.choice == right
-    assert answer.points == 750  # timed from the change
+    assert answer.points == 750  # timed from the change, settled when the question closes
 
 
 async def test_a_late_answer_is_refused_politely(quizbot: StudyBot, clock: FakeClock) -> None:
@@ -280,3 +282,40 @@ async def test_place_of_the_quiz_is_where_it_was_started(
         quizbot: StudyBot, notifier: RecordingNotifier) -> None:
     await _start(quizbot, questions="1")
     assert notifier.posts[0][0] == PLACE
+
+
+async def test_an_answer_racing_the_reveal_is_either_counted_or_refused(
+        quizbot: StudyBot, clock: FakeClock, notifier: RecordingNotifier) -> None:
+    """At the deadline, answers and the reveal run at once: no answer is acknowledged and
+    then left out of the scores."""
+    quiz = await _start(quizbot, questions="1", seconds="10")
+    right = await correct_option(quizbot, quiz, 0)
+    clock.advance(10)  # exactly at the deadline: still open, and due for the reveal
+    students = [student(f"S{i}") for i in range(8)]
+    results = await asyncio.gather(
+        *(press(quizbot, s, f"quiz:{quiz}:0:{right}") for s in students[:4]),
+        quizbot.tick(),
+        *(press(quizbot, s, f"quiz:{quiz}:0:{right}") for s in students[4:]))
+    acknowledged = sum(1 for r in results if r and r[0].text.startswith("Got it"))
+    reveal = titled(notifier, "Question 1 of 1: the answer")[0].text
+    assert (f"{acknowledged} of {acknowledged} right" in reveal if acknowledged
+            else "Nobody answered" in reveal)
+    async with quizbot.db.transaction() as session:
+        scored = (await session.execute(select(func.sum(QuizPlayer.answered)))).scalar()
+    assert (scored or 0) == acknowledged
+
+
+async def test_one_student_pressing_in_two_processes_at_once_answers_once(
+        quiz_kb: KnowledgeBase, database_url: str, clock: FakeClock) -> None:
+    bots = [StudyBot(quiz_kb, await Database.open(database_url), clock, RecordingNotifier())
+            for _ in range(2)]
+    try:
+        quiz = await _start(bots[0], questions="1")
+        replies = await asyncio.gather(*(press(b, ANA, f"quiz:{quiz}:0:0") for b in bots))
+        texts = sorted(r[0].text for r in replies)
+        assert texts[0].startswith("Got it") and texts[1].startswith("You already chose")
+        async with bots[0].db.transaction() as session:
+            assert (await session.execute(select(func.count(QuizAnswer.id)))).scalar_one() == 1
+    finally:
+        for b in bots:
+            await b.close()
