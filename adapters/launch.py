@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sys
 from collections.abc import Mapping
 
 SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID")
@@ -27,5 +28,11 @@ def run_main(args: argparse.Namespace) -> int:
         from adapters.console.chat import console_main
 
         return console_main(args)
-    runner = importlib.import_module(f"adapters.{platform}.run")
+    try:
+        runner = importlib.import_module(f"adapters.{platform}.run")
+    except ModuleNotFoundError as missing:
+        if not (missing.name or "").startswith("adapters."):
+            raise  # a library the adapter needs is missing: show the real error
+        print(f"studybot: this installation has no {platform} adapter.", file=sys.stderr)
+        return 1
     return int(runner.main(args) or 0)

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import getpass
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -147,11 +148,10 @@ async def chat(bot: StudyBot, screen: ConsoleScreen, read: Callable[[str], str],
     actor = actor or local_actor()
     print(WELCOME + "\n", file=screen.out, flush=True)
     ticking = asyncio.create_task(keep_ticking(bot))
-    loop = asyncio.get_running_loop()
     try:
         while True:
             try:
-                line = await loop.run_in_executor(None, read, "you> ")
+                line = await read_line(read, "you> ")
             except EOFError:
                 print("", file=screen.out)
                 break
@@ -162,6 +162,32 @@ async def chat(bot: StudyBot, screen: ConsoleScreen, read: Callable[[str], str],
         with contextlib.suppress(asyncio.CancelledError):
             await ticking
     print("Bye.", file=screen.out, flush=True)
+
+
+async def read_line(read: Callable[[str], str], prompt: str) -> str:
+    """``read(prompt)`` on a daemon thread, so timers tick while the user types and Ctrl-C
+    never waits for a line that will not come."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[str] = loop.create_future()
+
+    def settle(line: str | None, problem: BaseException | None) -> None:
+        if done.done():
+            return
+        if problem is not None:
+            done.set_exception(problem)
+        else:
+            done.set_result(line or "")
+
+    def work() -> None:
+        try:
+            line, problem = read(prompt), None
+        except BaseException as exc:  # EOFError (Ctrl-D) and the like go to the loop
+            line, problem = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(settle, line, problem)
+
+    threading.Thread(target=work, name="console-input", daemon=True).start()
+    return await done
 
 
 async def run_console(out: TextIO, read: Callable[[str], str]) -> None:

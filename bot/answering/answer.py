@@ -16,6 +16,7 @@ from knowledge.models import ArgumentEntry, Entry, EventEntry, WorkEntry
 
 MAX_ANSWER = 3900  # Discord's limit is 4,000 for an embed description, 2,000 for a message
 QUOTE_CHARS = 320
+MAX_LISTED = 8
 DONT_KNOW = "I don't know that from this essay."
 EXAMPLE = "when was the Nazi-Soviet Pact?"
 _CLAUSE_END = re.compile(r"[.;:,!?–](?=\s)")
@@ -42,6 +43,10 @@ def answer(engine: AnswerEngine, question: str) -> Answer:
         text = f"Ask me a question about the essay, for example: {EXAMPLE}"
         return Answer("", None, 0.0, [], [], text)
     best = found.best
+    on_the_day = found.same_date()
+    if on_the_day:
+        return Answer(found.question, None, best.confidence if best else 0.0, on_the_day[:3],
+                      [], several_events(on_the_day))
     if best is None or not found.answered:
         suggestions = found.suggestions()
         return Answer(found.question, None, best.confidence if best else 0.0, suggestions, [],
@@ -66,6 +71,16 @@ def dont_know(suggestions: list[Entry]) -> str:
         return (f"{DONT_KNOW} Try asking about a person, event or idea it covers, for example: "
                 f"{EXAMPLE}")
     return "\n".join([f"{DONT_KNOW} Did you mean:", *(f"- {e.title}" for e in suggestions)])
+
+
+def several_events(events: list[Entry]) -> str:
+    """The events a bare date fits, in date order: the student picks the one they meant."""
+    dated = sorted((e for e in events if isinstance(e, EventEntry)), key=lambda e: e.date)
+    lines = ["Several events fit that date:"]
+    lines += [f"- {readable_span(e.date, e.end_date)}: {e.title}" for e in dated[:MAX_LISTED]]
+    if len(dated) > MAX_LISTED:
+        lines.append(f"...and {len(dated) - MAX_LISTED} more. Add a day or a topic to narrow it.")
+    return "\n".join(lines)
 
 
 def render(entry: Entry, engine: AnswerEngine, related: list[Entry],

@@ -7,6 +7,7 @@ and ``studybot ask`` loads only the packs and the engine.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import time
@@ -25,6 +26,7 @@ def ask_main(args: argparse.Namespace) -> int:
         print(f"The knowledge base has problems:\n{exc}", file=sys.stderr)
         return 1
     engine = AnswerEngine(kb.entries.values())
+    gc.freeze()  # the knowledge base and index never change: the collector can skip them
     questions = _questions(args.question, sys.stdin)
     for number, question in enumerate(questions):
         started = time.perf_counter()

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -25,10 +26,13 @@ from knowledge.models import ArgumentEntry, Entry, EventEntry, PersonEntry, Work
 # Field weights of the BM25 pseudo-document: a word in a name says far more than one in text.
 NAME_WEIGHT, TEXT_WEIGHT, QUOTE_WEIGHT = 3.0, 1.0, 0.5
 K1, B = 1.2, 0.75
-CANDIDATES = 30
-#: A term in more than this share of entries is skipped when gathering candidates (it still
-#: counts when scoring them): it would touch most of a large index and decide nothing.
-COMMON_SHARE = 0.05
+CANDIDATES = 20
+RELATED_CACHE = 10_000
+#: How many of a term's postings (strongest first) gathering reads.
+POSTINGS_READ = 2000
+#: Above this many index words, spelling correction looks only at words of the same first
+#: letter: a first letter is rarely the one mistyped, and it keeps correction quick.
+SAME_INITIAL_ABOVE = 20_000
 
 #: Everyday verbs and fillers students use that say little about the topic: they weigh less
 #: in how much of a question an entry covers, but are not ignored like stop words.
@@ -48,13 +52,14 @@ SYNONYM_GROUPS = (
     "end ended finish finished",
     "execute executed execution shoot killed kill",
     "pact treaty agreement",
-    "ussr soviet",
+    "ussr soviet russia",
     "nazi germany",
+    "minister commissar",
     "book write",
     "army military",
     "peasant peasantry farmer",
     "prolong longer",
-    "america roosevelt fdr",
+    "roosevelt fdr",
 )
 SYNONYM_CREDIT = 0.85  # a synonym's match counts a little less than the word itself
 CORRECTED_CREDIT = 0.75  # and a corrected word's less still: it may be a different word
@@ -66,7 +71,7 @@ KIND_PRIOR = {"event": 0.03, "term": 0.03, "person": 0.03, "work": 0.02}
 C_COVER, C_NAME, C_FUZZ = 0.55, 0.3, 0.15
 ANSWER_AT = 0.58
 SUGGEST_AT = 0.3
-MISSING_PENALTY = 0.5
+MISSING_PENALTY = 0.5  # a known word the entry lacks counts this much again against it
 UNKNOWN_WEIGHT = 0.5  # share of the largest idf an unknown word weighs in coverage
 
 
@@ -97,6 +102,7 @@ class Search:
     matches: list[Match]
     corrected: dict[str, str] = field(default_factory=dict)
     date: QueryDate | None = None
+    terms: tuple[str, ...] = ()
 
     @property
     def best(self) -> Match | None:
@@ -104,20 +110,29 @@ class Search:
 
     @property
     def answered(self) -> bool:
-        return self.best is not None and self.best.confidence >= ANSWER_AT
+        return (self.best is not None and self.best.confidence >= ANSWER_AT
+                and not self.same_date())
 
     def suggestions(self, limit: int = 3) -> list[Entry]:
         """Entries close enough to offer as "did you mean" when the engine abstains."""
         return [m.entry for m in self.matches[:limit] if m.confidence >= SUGGEST_AT]
 
+    def same_date(self) -> list[Entry]:
+        """For a question that only names a date ("what happened in 1937"): every event that
+        fits it equally well, when there is more than one (then no single one is the answer).
+        """
+        if self.date is None or self.terms or self.best is None or self.best.date <= 0:
+            return []
+        tied = [m.entry for m in self.matches if m.date == self.best.date]
+        return tied if len(tied) > 1 else []
+
 
 @dataclass(slots=True)
 class _Doc:
     entry: Entry
-    name_terms: frozenset[str]
-    all_terms: frozenset[str]
-    names: list[str]  # each name's terms joined, for rapidfuzz
-    name_lists: list[list[str]]  # each name's terms
+    name_terms: tuple[str, ...]  # short tuples: as quick to search as sets, far smaller
+    all_terms: tuple[str, ...]
+    names: tuple[str, ...]  # each name's terms joined by spaces, for rapidfuzz
 
 
 class AnswerEngine:
@@ -132,13 +147,16 @@ class AnswerEngine:
             self.docs.append(doc)
             self.by_id[entry.id] = entry
             weighted.append(counts)
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        #: term -> (entry numbers, BM25 weights), as compact arrays: 8 bytes a posting.
+        self.postings: dict[str, tuple[array[int], array[float]]] = {}
         self.idf: dict[str, float] = {}
         self._build_postings(weighted)
         self.max_idf = max(self.idf.values(), default=1.0)
-        self.by_length: dict[int, list[str]] = defaultdict(list)
+        self._related: dict[str, list[Entry]] = {}
+        self.by_length: dict[tuple[int, str], list[str]] = defaultdict(list)
+        initials = len(self.idf) > SAME_INITIAL_ABOVE
         for term in self.idf:
-            self.by_length[len(term)].append(term)
+            self.by_length[len(term), term[0] if initials else ""].append(term)
         self.events_by_year: dict[int, list[int]] = defaultdict(list)
         for number, doc in enumerate(self.docs):
             if isinstance(doc.entry, EventEntry):
@@ -149,18 +167,29 @@ class AnswerEngine:
         self._links = _links(self.by_id)
 
     def _build_postings(self, weighted: list[dict[str, float]]) -> None:
+        """BM25 weights computed once per posting, so a question only adds them up."""
         count = max(len(weighted), 1)
         lengths = [sum(c.values()) for c in weighted]
         average = sum(lengths) / count or 1.0
-        df: Counter[str] = Counter()
-        for counts in weighted:
-            df.update(counts.keys())
-        for term, n in df.items():
-            self.idf[term] = math.log(1 + (count - n + 0.5) / (n + 0.5))
+        norms = [K1 * (1 - B + B * length / average) for length in lengths]
+        found: dict[str, tuple[list[int], list[float]]] = {}
         for number, counts in enumerate(weighted):
-            norm = K1 * (1 - B + B * lengths[number] / average)
             for term, tf in counts.items():
-                self.postings[term].append((number, self.idf[term] * tf * (K1 + 1) / (tf + norm)))
+                pair = found.get(term)
+                if pair is None:
+                    pair = found[term] = ([], [])
+                pair[0].append(number)
+                pair[1].append(tf)
+        for term, (numbers, tfs) in found.items():
+            df = len(numbers)
+            idf = self.idf[term] = math.log(1 + (count - df + 0.5) / (df + 0.5))
+            weights = [idf * tf * (K1 + 1) / (tf + norms[n])
+                       for n, tf in zip(numbers, tfs, strict=True)]
+            if len(numbers) > POSTINGS_READ:  # strongest first: a long list is read in part
+                order = sorted(range(len(numbers)), key=weights.__getitem__, reverse=True)
+                numbers = [numbers[i] for i in order]
+                weights = [weights[i] for i in order]
+            self.postings[term] = (array("I", numbers), array("f", weights))
 
     # --- the question ---------------------------------------------------------------------
 
@@ -178,10 +207,12 @@ class AnswerEngine:
         top = heapq.nlargest(CANDIDATES, gathered.items(), key=lambda item: item[1])
         best_bm25 = max((score for _, score in top), default=0.0) or 1.0
         phrase = " ".join(t.term for t in query)
-        matches = [self._rank(number, score / best_bm25, query, phrase, asked, words.hints)
-                   for number, score in top]
+        said = {v: c for t in query for v, c in t.variants}
+        total_asked = sum(t.weight for t in query)
+        matches = [self._rank(number, score / best_bm25, query, phrase, asked, words.hints,
+                              said, total_asked) for number, score in top]
         matches.sort(key=lambda m: m.score, reverse=True)
-        return Search(text, matches, corrected, asked)
+        return Search(text, matches, corrected, asked, tuple(t.term for t in query))
 
     def _read_term(self, word: str, corrected: dict[str, str]) -> Term:
         """The word's index term (spelling corrected if need be), weight and synonyms."""
@@ -212,8 +243,9 @@ class AnswerEngine:
             return None
         edits = 1 if len(term) < 8 else 2
         pool: list[str] = []
+        initial = term[0] if len(self.idf) > SAME_INITIAL_ABOVE else ""
         for length in range(len(term) - edits, len(term) + edits + 1):
-            pool += self.by_length.get(length, [])
+            pool += self.by_length.get((length, initial), [])
         found = process.extract(term, pool, scorer=OSA.distance, score_cutoff=edits, limit=8)
         if not found:
             return None
@@ -222,20 +254,20 @@ class AnswerEngine:
         return min(choices, key=lambda word: self.idf[word])
 
     def _gather(self, query: list[Term]) -> dict[int, float]:
-        """BM25 over the question's terms: the candidates worth reranking."""
-        limit = max(200, int(len(self.docs) * COMMON_SHARE))
-        pairs = [(v, c) for t in query for v, c in t.variants]
-        rare = [(v, c) for v, c in pairs if len(self.postings[v]) <= limit]
+        """BM25 over the question's terms: the candidates worth reranking.
+
+        A common term's postings are read only as far as its POSTINGS_READ strongest (they
+        are stored strongest first: the entries naming it in a title or alias lead), so one
+        question costs about the same in a pack of a hundred entries or a hundred thousand.
+        """
         scores: dict[int, float] = defaultdict(float)
-        for term, credit in rare or pairs:
-            for number, weight in self.postings[term]:
-                scores[number] += weight * credit
-        if rare:  # the common terms only add to the candidates the rare ones found
-            for term, credit in pairs:
-                if (term, credit) not in rare:
-                    for number, weight in self.postings[term]:
-                        if number in scores:
-                            scores[number] += weight * credit
+        for term in query:
+            for variant, credit in term.variants:
+                numbers, weights = self.postings[variant]
+                if len(numbers) > POSTINGS_READ:
+                    numbers, weights = numbers[:POSTINGS_READ], weights[:POSTINGS_READ]
+                for number, weight in zip(numbers, weights, strict=True):
+                    scores[number] += weight * credit
         return scores
 
     def _gather_dated(self, asked: QueryDate, scores: dict[int, float]) -> None:
@@ -245,7 +277,8 @@ class AnswerEngine:
                 scores.setdefault(number, 0.0)
 
     def _rank(self, number: int, bm25: float, query: list[Term], phrase: str,
-              asked: QueryDate | None, hints: frozenset[str]) -> Match:
+              asked: QueryDate | None, hints: frozenset[str], said: dict[str, float],
+              total_asked: float) -> Match:
         doc = self.docs[number]
         credits = [_credit(t, doc) for t in query]
         got = sum(t.weight * c for t, c in zip(query, credits, strict=True))
@@ -254,7 +287,7 @@ class AnswerEngine:
                       if c == 0 and t.variants)
         total = sum(t.weight for t in query) + MISSING_PENALTY * missing
         cover = got / total if total else 0.0
-        named = self._name_cover(doc, query)
+        named = self._name_cover(doc, said, total_asked)
         fuzzy = max(fuzz.token_sort_ratio(phrase, n) for n in doc.names) / 100 if phrase else 0.0
         dated = 0.0
         if asked is not None and isinstance(doc.entry, EventEntry):
@@ -267,19 +300,22 @@ class AnswerEngine:
             score = confidence = dated  # a bare date: the event on it, if any
         return Match(doc.entry, round(score, 4), round(confidence, 4), cover, named, dated)
 
-    def _name_cover(self, doc: _Doc, query: list[Term]) -> float:
+    def _name_cover(self, doc: _Doc, said: dict[str, float], asked: float) -> float:
         """How closely the question and the entry's best name say the same words (Dice).
 
         idf-weighted on both sides, so "munich" is the Munich Agreement's name more than the
         name of a fact about Munich, and a name's generic word alone is not a match.
         """
-        said = {v: c for t in query for v, c in t.variants}
-        asked = sum(t.weight for t in query)
         best = 0.0
-        for name in doc.name_lists:
-            own = sum(self.idf.get(t, 0.0) for t in name)
-            shared = sum(self.idf.get(t, 0.0) * said.get(t, 0.0) for t in name)
-            if own + asked:
+        idf = self.idf
+        for name in doc.names:
+            own = shared = 0.0
+            for term in name.split():
+                weight = idf.get(term, 0.0)
+                own += weight
+                if term in said:
+                    shared += weight * said[term]
+            if shared and own + asked:
                 best = max(best, 2 * shared / (own + asked))
         return min(best, 1.0)
 
@@ -287,14 +323,25 @@ class AnswerEngine:
 
     def related(self, entry: Entry, limit: int = 2) -> list[Entry]:
         """Entries worth reading next: those it cites or that cite it, else its nearest kin."""
+        if entry.id not in self._related:
+            if len(self._related) > RELATED_CACHE:
+                self._related.clear()
+            self._related[entry.id] = self._find_related(entry, limit)
+        return self._related[entry.id][:limit]
+
+    def _find_related(self, entry: Entry, limit: int) -> list[Entry]:
         found = [self.by_id[i] for i in self._links.get(entry.id, []) if i in self.by_id]
-        if len(found) < limit:
+        if len(found) < limit:  # the entries sharing a topic whose words its name shares most
             seen = {entry.id, *(e.id for e in found)}
             tags = set(entry.tags)
-            for match in self.search(entry.title).matches:
-                if match.entry.id not in seen and tags & set(match.entry.tags):
-                    found.append(match.entry)
-                    seen.add(match.entry.id)
+            words = [Term(t, self.idf[t], ((t, 1.0),))
+                     for t in dict.fromkeys(terms(entry.title)) if t in self.idf]
+            scores = self._gather(words)
+            for number, _ in heapq.nlargest(CANDIDATES, scores.items(), key=lambda i: i[1]):
+                other = self.docs[number].entry
+                if other.id not in seen and tags & set(other.tags):
+                    found.append(other)
+                    seen.add(other.id)
                 if len(found) >= limit:
                     break
         return found[:limit]
@@ -322,12 +369,9 @@ def _index_entry(entry: Entry) -> tuple[_Doc, dict[str, float]]:
         counts[term] += TEXT_WEIGHT
     for term in quote_terms:
         counts[term] += QUOTE_WEIGHT
-    flat_names = frozenset(t for group in name_terms for t in group)
-    doc = _Doc(entry, flat_names, frozenset(counts), [" ".join(g) for g in name_terms if g],
-               [g for g in name_terms if g])
-    if not doc.names:
-        doc.names = [fold(entry.title)]
-    return doc, counts
+    flat_names = tuple(dict.fromkeys(t for group in name_terms for t in group))
+    joined = tuple(" ".join(g) for g in name_terms if g) or (fold(entry.title),)
+    return _Doc(entry, flat_names, tuple(counts), joined), counts
 
 
 def _credit(term: Term, doc: _Doc) -> float:
@@ -372,7 +416,3 @@ def _links(by_id: dict[str, Entry]) -> dict[str, list[str]]:
         if isinstance(entry, WorkEntry):
             link(entry.id, entry.author)
     return dict(links)
-
-
-def build_engine(entries: Sequence[Entry]) -> AnswerEngine:
-    return AnswerEngine(entries)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Questions are cut to this many characters before any matching work: a pasted essay
 #: costs no more than a sentence.
@@ -87,14 +88,20 @@ def clean(raw: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case, accents and apostrophes folded, so spelling variants compare equal."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _COMBINING_FORM.sub(lambda m: _COMBINING[m.group(1)] + " ", text)
     return _APOSTROPHE_S.sub(r"\1", text).replace("'", "").replace("’", "")
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light stemmer: plurals and -ed/-ing/-e endings, British spelling of -ize."""
+    """A light stemmer: plurals and -ed/-ing/-e endings, British spelling of -ize.
+
+    Cached: an index repeats the same words, and sharing one string per term keeps it small.
+    """
     word = DEMONYMS.get(word, word)
     word = IRREGULAR.get(word, word)
     if word.isdigit() or len(word) <= 3:
@@ -144,6 +151,8 @@ PHRASES = ((re.compile(r"\b(?:took|take|takes|taken|taking) over\b"), "replaced"
            (re.compile(r"\b(?:kicked|thrown|threw|throw|kick) out\b"), "expelled"),
            (re.compile(r"\b(?:broke|break|breaks) out\b"), "began"),
            (re.compile(r"\bworld war (?:two|2|ii)\b"), "second world war"),
+           (re.compile(r"\bsoviet (?:union|russia)\b"), "ussr"),
+           (re.compile(r"\b(?:the )?united states(?: of america)?\b|\bu\.?s\.?a?\.? "), "america "),
            (re.compile(r"\bww ?(?:2|ii)\b"), "second world war"))
 
 

@@ -147,3 +147,12 @@ def test_a_small_pack_of_its_own(kb: KnowledgeBase) -> None:
     assert answer(small, "winter war").entry == event
     assert not answer(small, "who was molotov").answered
     assert isinstance(answer(small, "what happened on 30 november 1939").entry, EventEntry)
+
+
+def test_a_bare_year_lists_the_events_in_it_rather_than_picking_one(
+        engine: AnswerEngine) -> None:
+    result = answer(engine, "what happened in 1937")
+    assert not result.answered and result.text.startswith("Several events fit that date:")
+    assert "- 22 May 1937: Tukhachevsky arrested" in result.text
+    assert 1 <= len(result.suggestions) <= 3
+    assert answer(engine, "what happened on 23 august 1939").answered
