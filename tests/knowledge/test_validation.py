@@ -295,3 +295,12 @@ def test_bot_refuses_to_start_on_a_bad_pack(tmp_path: Path) -> None:
     with pytest.raises(PackError) as caught:
         load_knowledge(pack_folders([tmp_path]))
     assert "terms.yaml:1:" in str(caught.value)
+
+
+def test_cli_refuses_to_answer_from_a_bad_pack(tmp_path: Path) -> None:
+    make_pack(tmp_path, **{"terms.yaml": "- id: nep\n  title: NEP\n  text: x\n"})
+    result = run_cli("ask", "when was munich", env={"STUDYBOT_PACKS": str(tmp_path)})
+    assert result.returncode == 1
+    assert "knowledge base has problems" in result.stderr
+    assert "terms.yaml:1: " in result.stderr and "one quote from the essay" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
