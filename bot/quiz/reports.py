@@ -284,8 +284,19 @@ async def _overview(session: AsyncSession, tenant_key: str | None) -> str:
         missed = [w for w in worst if w[2] < w[1]][:MOST_MISSED]
         if missed:
             lines += ["", f"Most missed in {tenant} (all quizzes):"]
-            lines += [f"- {qid}: {right}/{answered} right" for qid, answered, right in missed]
+            for qid, answered, right in missed:
+                prompt = await _prompt_of(session, tenant, qid)
+                lines.append(f"- {right}/{answered} right: {_clip(prompt)} ({qid})")
     return "\n".join(lines)
+
+
+async def _prompt_of(session: AsyncSession, tenant_key: str, question_id: str) -> str:
+    """The question as students saw it: a teacher reads prompts, not question ids."""
+    data = (await session.execute(
+        select(QuizQuestion.data).where(QuizQuestion.tenant_key == tenant_key,
+                                        QuizQuestion.question_id == question_id).limit(1))
+    ).scalar_one_or_none()
+    return str((data or {}).get("prompt", question_id))
 
 
 async def question_accuracy(session: AsyncSession, tenant_key: str) -> list[tuple[str, int, int]]:

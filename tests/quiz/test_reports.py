@@ -104,3 +104,6 @@ async def test_report_command_line(quizbot: StudyBot, clock: FakeClock, database
     assert await asyncio.to_thread(report_main, overview) == 0
     text = capsys.readouterr().out
     assert "Most missed in discord:g1" in text and "0/2 right" in text
+    # a teacher reads the question as students saw it, not only its id
+    missed_line = next(line for line in text.splitlines() if "0/2 right" in line)
+    assert "?" in missed_line.split("0/2 right: ", 1)[1]
