@@ -30,8 +30,20 @@ if TYPE_CHECKING:
 MOST_MISSED = 3
 
 
+class _Accuracy:
+    """Right answers over answers: the grade-book figure, kept apart from the points."""
+
+    __slots__ = ()
+    answered: int
+    right: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.right / self.answered if self.answered else None
+
+
 @dataclass(slots=True)
-class QuestionStats:
+class QuestionStats(_Accuracy):
     position: int
     question_id: str
     prompt: str
@@ -39,22 +51,14 @@ class QuestionStats:
     answered: int = 0
     right: int = 0
 
-    @property
-    def accuracy(self) -> float | None:
-        return self.right / self.answered if self.answered else None
-
 
 @dataclass(slots=True)
-class StudentStats:
+class StudentStats(_Accuracy):
     user_id: str
     name: str
     score: int = 0
     answered: int = 0
     right: int = 0
-
-    @property
-    def accuracy(self) -> float | None:
-        return self.right / self.answered if self.answered else None
 
 
 @dataclass(slots=True)
