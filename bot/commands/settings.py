@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.commands.registry import Option, command
 from bot.events import Command
 from bot.replies import Reply, private
-from bot.storage.tenants import get_tenant
+from bot.storage.tenants import find_tenant, get_tenant
 
 if TYPE_CHECKING:
     from bot.app import StudyBot
@@ -47,4 +47,5 @@ async def set_timezone(bot: StudyBot, cmd: Command) -> list[Reply]:
 async def teacher_role(bot: StudyBot, tenant_key: str) -> str | None:
     """The tenant's configured teacher role, for adapters deciding ``Actor.is_teacher``."""
     async with bot.db.transaction() as session:
-        return (await get_tenant(session, tenant_key, bot.clock.now())).teacher_role
+        tenant = await find_tenant(session, tenant_key)  # a read: no row means no role yet
+    return tenant.teacher_role if tenant is not None else None

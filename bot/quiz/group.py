@@ -38,9 +38,9 @@ from bot.quiz.models import (
 from bot.quiz.records import record_misses
 from bot.quiz.render import final_reply, question_reply, reveal_reply
 from bot.quiz.scoring import points
-from bot.quiz.sql import insert_or_ignore
 from bot.quiz.writes import quiz_transaction
 from bot.replies import Reply, private
+from bot.storage.sql import insert_or_ignore
 
 if TYPE_CHECKING:
     from bot.app import StudyBot

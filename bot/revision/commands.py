@@ -34,6 +34,7 @@ from bot.revision.cards import (
 from bot.revision.models import RevisionCard, RevisionReminder, RevisionReview
 from bot.revision.render import answer_buttons
 from bot.schedule.timing import DAY_SETS, next_occurrence, parse_time, plan
+from bot.storage.sql import insert_or_update
 from bot.storage.tenants import get_tenant
 
 if TYPE_CHECKING:
@@ -177,12 +178,15 @@ async def remind(bot: StudyBot, cmd: Command) -> list[Reply]:
                 row.active, row.next_due = False, None
             return [private("Revision reminders are off. `remind on` starts them again.")]
         zone = await _zone(session, actor.tenant_key, now)
-        if row is None:
-            row = RevisionReminder(tenant_key=actor.tenant_key, user_id=actor.user_id)
-            session.add(row)
-        row.platform, row.tenant = actor.platform, actor.tenant
-        row.at_time, row.timezone, row.active = at.strftime("%H:%M"), zone.key, True
-        row.next_due = next_occurrence(EVERY_DAY, at, zone, now)
+        # one statement, so a double press (or two processes) cannot both insert the row
+        await insert_or_update(session, RevisionReminder, [{
+            "tenant_key": actor.tenant_key, "user_id": actor.user_id,
+            "platform": actor.platform, "tenant": actor.tenant,
+            "at_time": at.strftime("%H:%M"), "timezone": zone.key, "active": True,
+            "next_due": next_occurrence(EVERY_DAY, at, zone, now)}],
+            ["tenant_key", "user_id"],
+            {name: (lambda excluded, n=name: getattr(excluded, n)) for name in
+             ("platform", "tenant", "at_time", "timezone", "active", "next_due")})
     return [private(f"I'll message you at {at:%H:%M} ({zone.key}) on days you have revision "
                     "cards due. `remind off` stops it.")]
 
