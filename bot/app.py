@@ -10,6 +10,7 @@ from bot.clock import Clock, SystemClock
 from bot.commands import load_commands
 from bot.commands.registry import ACTIONS, COMMANDS, TICKERS, CommandSpec
 from bot.events import Command, Event, Press, Text
+from bot.faults import TRY_AGAIN, FaultLog, storage_unreachable
 from bot.notifier import Notifier, RecordingNotifier
 from bot.replies import Reply, private
 from bot.storage.db import Database
@@ -60,19 +61,27 @@ class StudyBot:
             if isinstance(event, Text):
                 return await self._command(Command(event.actor, event.place, "ask",
                                                    {"question": event.text}))
-        except Exception:
+        except Exception as exc:
+            if storage_unreachable(exc):
+                self.service(FaultLog).report(f"handling {_kind(event)}", exc)
+                return [private(TRY_AGAIN)]
             log.exception("error handling %r", event)
             return [private("Sorry, something went wrong on my side. Nothing you had done "
                             "was lost; please try again.")]
         raise TypeError(f"not an event: {event!r}")
 
     async def tick(self) -> None:
-        """Run every due timer once. Each ticker's failure is logged, never fatal."""
+        """Run every due timer once. Each ticker's failure is logged (a line a minute while it
+        lasts, see :class:`FaultLog`), never fatal."""
+        faults = self.service(FaultLog)
         for run in TICKERS:
+            where = f"ticker {getattr(run, '__name__', run)}"
             try:
                 await run(self)
-            except Exception:
-                log.exception("ticker %s failed", getattr(run, "__name__", run))
+            except Exception as exc:
+                faults.report(where, exc)
+            else:
+                faults.recovered(where)
 
     async def close(self) -> None:
         await self.db.close()
@@ -95,6 +104,14 @@ class StudyBot:
         if handler is None:
             return [private("That button no longer does anything.")]
         return await handler(self, press, rest.split(":") if rest else [])
+
+
+def _kind(event: Event) -> str:
+    if isinstance(event, Command):
+        return f"command {event.name}"
+    if isinstance(event, Press):
+        return f"button {event.action_id.partition(':')[0]}"
+    return "a question"
 
 
 def check_args(spec: CommandSpec, raw: Any) -> tuple[dict[str, str], str | None]:

@@ -30,6 +30,7 @@ from bot.app import StudyBot, check_args
 from bot.commands.parse import ParseError, parse_command_line
 from bot.commands.registry import COMMANDS
 from bot.events import Actor, Command, Place, Press, Text
+from bot.faults import FaultLog
 from bot.replies import Reply, private
 
 log = logging.getLogger(__name__)
@@ -218,9 +219,10 @@ class SlackAdapter:
         try:
             async with self.studybot.db.transaction() as session:
                 await session.execute(sql("SELECT 1"))
-        except Exception:
-            log.exception("health check: database unreachable")
+        except Exception as exc:
+            self.studybot.service(FaultLog).report("health check", exc)
             return web.json_response({"ok": False, "database": "unreachable"}, status=503)
+        self.studybot.service(FaultLog).recovered("health check")
         return web.json_response({"ok": True})
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.commands.registry import Option, command
 from bot.events import Command
+from bot.faults import FaultLog, storage_unreachable
 from bot.replies import Reply, private
 from bot.storage.tenants import find_tenant, get_tenant
 
@@ -45,7 +46,18 @@ async def set_timezone(bot: StudyBot, cmd: Command) -> list[Reply]:
 
 
 async def teacher_role(bot: StudyBot, tenant_key: str) -> str | None:
-    """The tenant's configured teacher role, for adapters deciding ``Actor.is_teacher``."""
-    async with bot.db.transaction() as session:
-        tenant = await find_tenant(session, tenant_key)  # a read: no row means no role yet
+    """The tenant's configured teacher role, for adapters deciding ``Actor.is_teacher``.
+
+    When the database cannot be reached the answer is "none": everyone counts as a student
+    (nobody gets a teacher's rights by accident) and questions are still answered.
+    """
+    try:
+        async with bot.db.transaction() as session:
+            tenant = await find_tenant(session, tenant_key)  # a read: no row means no role yet
+    except Exception as exc:
+        if not storage_unreachable(exc):
+            raise
+        bot.service(FaultLog).report("teacher-role lookup", exc)
+        return None
+    bot.service(FaultLog).recovered("teacher-role lookup")
     return tenant.teacher_role if tenant is not None else None

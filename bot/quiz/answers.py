@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import Actor
+from bot.faults import FaultLog
 from bot.quiz.models import GROUP, PAUSED, RUNNING, QuizAnswer, QuizQuestion, QuizSession
 from bot.quiz.writes import quiz_transaction
 from bot.replies import Reply, private
@@ -80,7 +81,7 @@ class AnswerWriter:
                 await self._one_by_one(batch)
                 continue
             except Exception as exc:
-                log.exception("writing %d answers failed", len(batch))
+                self.bot.service(FaultLog).report("writing quiz answers", exc)
                 for item in batch:
                     if not item.future.done():
                         item.future.set_exception(exc)
