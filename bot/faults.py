@@ -62,22 +62,34 @@ class FaultLog:
         self._faults: OrderedDict[tuple[str, str], _Fault] = OrderedDict()
 
     def report(self, where: str, exc: BaseException) -> None:
-        now = self.clock.now()
+        """``where`` failed with ``exc``: an outage is one line, a bug's traceback is logged
+        the first time only."""
         outage = storage_unreachable(exc)
-        key = (where, type(exc).__name__)
-        fault = self._faults.get(key)
         what = "database unreachable" if outage else "failed"
+        self._count(where, type(exc).__name__, f"{what} ({describe(exc)})", logging.ERROR,
+                    None if outage else exc)
+
+    def refuse(self, where: str, reason: str) -> None:
+        """A request turned away (malformed, unsigned, too fast): worth a line, not a flood,
+        since anyone can send them."""
+        self._count(where, reason, reason, logging.WARNING, None)
+
+    def _count(self, where: str, kind: str, text: str, level: int,
+               exc: BaseException | None) -> None:
+        now = self.clock.now()
+        key = (where, kind)
+        fault = self._faults.get(key)
         if fault is None:
             self._faults[key] = _Fault(now)
             while len(self._faults) > MAX_FAULTS:
                 self._faults.popitem(last=False)
-            log.error("%s: %s (%s)", where, what, describe(exc), exc_info=None if outage else exc)
+            log.log(level, "%s: %s", where, text, exc_info=exc)
             return
         fault.total += 1
         fault.since_logged += 1
         if now - fault.logged_at >= EVERY:
-            log.error("%s: still %s (%s); %d times in the last %d s", where, what,
-                      describe(exc), fault.since_logged, (now - fault.logged_at).seconds)
+            log.log(level, "%s: still %s; %d times in the last %d s", where, text,
+                    fault.since_logged, (now - fault.logged_at).seconds)
             fault.logged_at, fault.since_logged = now, 0
 
     def recovered(self, where: str) -> None:

@@ -21,6 +21,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStor
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text as sql
 
+from adapters.slack import guard
 from adapters.slack.config import BOT_SCOPES, SlackConfig
 from adapters.slack.delivery import Target, can_post, deliver
 from adapters.slack.notifier import Clients, SlackNotifier, message_ref, web_client
@@ -202,6 +203,12 @@ class SlackAdapter:
         return application
 
     async def _handle_post(self, request: web.Request) -> web.Response:
+        if self.config.signing_secret:
+            try:
+                guard.check(request.headers, await request.text(), self.config.signing_secret)
+            except guard.Refused as refused:
+                self.studybot.service(FaultLog).refuse("Slack request refused", str(refused))
+                return web.Response(status=refused.status, text=str(refused))
         response = await self.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
 
