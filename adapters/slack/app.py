@@ -6,8 +6,10 @@ through :mod:`adapters.slack.delivery`. Nothing here decides what the bot says.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from collections.abc import Coroutine
 from typing import Any
 
 from aiohttp import web
@@ -37,6 +39,8 @@ from bot.replies import Reply, private
 log = logging.getLogger(__name__)
 
 SLASH_COMMAND = "/study"
+#: Seconds the bot may work on a command or click before acknowledging it (Slack allows 3).
+ACK_BUDGET = 2.0
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 #: Every action id the core makes: ``<prefix>:<part>:...`` (see bot.commands.registry.action).
@@ -106,11 +110,13 @@ class SlackAdapter:
 
     async def _on_command(self, ack: Any, command: dict[str, Any], client: AsyncWebClient,
                           respond: AsyncRespond) -> None:
-        await ack()
         team, user, channel = command["team_id"], command["user_id"], command["channel_id"]
-        actor = await self.people.actor(client, team, user, command.get("user_name", ""))
-        place = Place(PLATFORM, team, channel)
-        replies = await self.run_line(actor, place, command.get("text", ""), client)
+
+        async def work() -> list[Reply]:
+            actor = await self.people.actor(client, team, user, command.get("user_name", ""))
+            return await self.run_line(actor, Place(PLATFORM, team, channel),
+                                       command.get("text", ""), client)
+        replies = await done_then_ack(ack, work())
         await deliver(Target(client, channel, user, respond=respond), replies)
 
     async def _on_mention(self, event: dict[str, Any], body: dict[str, Any],
@@ -131,18 +137,20 @@ class SlackAdapter:
 
     async def _on_action(self, ack: Any, body: dict[str, Any], action: dict[str, Any],
                          client: AsyncWebClient, respond: AsyncRespond) -> None:
-        await ack()
         user = body["user"]
         team = (body.get("team") or {}).get("id") or user.get("team_id", "")
         container = body.get("container") or {}
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
         ts = container.get("message_ts")
         thread = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
-        actor = await self.people.actor(client, team, user["id"],
-                                        user.get("name") or user.get("username") or "")
         place = Place(PLATFORM, team, channel, thread)
-        press = Press(actor, place, action["action_id"], message_ref(channel, ts) if ts else None)
-        replies = await self.studybot.handle(press)
+
+        async def work() -> list[Reply]:
+            actor = await self.people.actor(client, team, user["id"],
+                                            user.get("name") or user.get("username") or "")
+            return await self.studybot.handle(Press(
+                actor, place, action["action_id"], message_ref(channel, ts) if ts else None))
+        replies = await done_then_ack(ack, work())
         await deliver(Target(client, channel, user["id"], thread_ts=thread, respond=respond,
                              source_ts=ts, source_ephemeral=bool(container.get("is_ephemeral"))),
                       replies)
@@ -231,6 +239,20 @@ class SlackAdapter:
             return web.json_response({"ok": False, "database": "unreachable"}, status=503)
         self.studybot.service(FaultLog).recovered("health check")
         return web.json_response({"ok": True})
+
+
+async def done_then_ack(ack: Any, work: Coroutine[Any, Any, list[Reply]]) -> list[Reply]:
+    """Run ``work`` (the core storing a quiz answer, say) and only then tell Slack we have the
+    request. Slack never resends a click, so an answer acknowledged and then lost with a
+    killed process would be gone for good; stored first, it survives. Work slower than
+    :data:`ACK_BUDGET` is acknowledged at the budget (Slack gives up after 3 seconds) and
+    answered when done."""
+    task = asyncio.ensure_future(work)
+    try:
+        await asyncio.wait({task}, timeout=ACK_BUDGET)
+    finally:
+        await ack()
+    return await task
 
 
 def strip_mentions(text: str, bot_user_id: str | None) -> str:
