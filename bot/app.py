@@ -11,6 +11,7 @@ from bot.commands import load_commands
 from bot.commands.registry import ACTIONS, COMMANDS, TICKERS, CommandSpec
 from bot.events import Command, Event, Press, Text
 from bot.faults import TRY_AGAIN, FaultLog, storage_unreachable
+from bot.limits import RateLimits, slow_down
 from bot.notifier import Notifier, RecordingNotifier
 from bot.replies import Reply, private
 from bot.storage.db import Database
@@ -53,6 +54,12 @@ class StudyBot:
         return self._services[factory]  # type: ignore[no-any-return]
 
     async def handle(self, event: Event) -> list[Reply]:
+        if not event.actor.is_teacher:
+            kind = "press" if isinstance(event, Press) else "command"
+            actor = event.actor
+            wait = self.service(RateLimits).wait(kind, actor.tenant_key, actor.user_id)
+            if wait:
+                return [private(slow_down(wait))]
         try:
             if isinstance(event, Command):
                 return await self._command(event)

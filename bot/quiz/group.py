@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -90,6 +90,10 @@ async def create_session(session: AsyncSession, *, kind: str, actor: Actor, plac
     return quiz
 
 
+#: Class quizzes running at once in one server or workspace (one per channel besides).
+MAX_RUNNING_PER_TENANT = 20
+
+
 # --- Starting and commands ------------------------------------------------------------------
 
 async def start(bot: StudyBot, actor: Actor, place: Place, settings: QuizSettings) -> list[Reply]:
@@ -104,6 +108,12 @@ async def start(bot: StudyBot, actor: Actor, place: Place, settings: QuizSetting
     async with quiz_transaction(bot) as session:
         if await active_quiz(session, place) is not None:
             return [private(_ALREADY)]
+        running = (await session.execute(select(func.count()).select_from(QuizSession).where(
+            QuizSession.tenant_key == actor.tenant_key,
+            QuizSession.active_place.is_not(None)))).scalar_one()
+        if running >= MAX_RUNNING_PER_TENANT:
+            return [private(f"{running} class quizzes are running in this server already, the "
+                            "most at once; stop one (`quiz stop` in its channel) first.")]
         asked = await _asked_here(session, place)
     picked = bank.pick(settings.questions, f"{place.key}:{now.isoformat()}", topic, avoid=asked)
     if not picked:
