@@ -99,6 +99,15 @@ def build_parser() -> argparse.ArgumentParser:
     tl.add_argument("--to", dest="end", type=int, metavar="YEAR", help="Last year.")
     tl.add_argument("--out", default="timeline.png", metavar="FILE.png", help="Where to write it.")
 
+    privacy = add("privacy", "bot.privacy:privacy_main",
+                  "See or erase what the bot stores about one user.")
+    privacy_sub = privacy.add_subparsers(dest="privacy_command", metavar="ACTION", required=True)
+    for name, text in (("export", "Print everything stored about a user, as JSON."),
+                       ("delete", "Erase everything stored about a user.")):
+        action = privacy_sub.add_parser(name, help=text, description=text)
+        action.add_argument("--user", required=True, help="The platform's user id.")
+        action.add_argument("--tenant", help="Only in this tenant (platform:id); default: all.")
+
     add(
         "revise",
         "adapters.console.chat:revise_main",

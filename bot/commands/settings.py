@@ -45,6 +45,26 @@ async def set_timezone(bot: StudyBot, cmd: Command) -> list[Reply]:
     return [private(f"Time zone set to {name}.")]
 
 
+@command("settings retention", "How long quiz answers are kept here: a number of days, or "
+         "`forever`. Server managers only.",
+         Option("days", "Days to keep quiz answers (1-3650), or `forever`.", required=True))
+async def set_retention(bot: StudyBot, cmd: Command) -> list[Reply]:
+    if not cmd.actor.is_manager:
+        return [private("Sorry, only someone who manages this server can set how long answers "
+                        "are kept.")]
+    text = cmd.args["days"].strip().lower()
+    days = None if text in ("forever", "off", "none") else text
+    if days is not None and not (days.isascii() and days.isdigit() and 1 <= int(days) <= 3650):
+        return [private("Give a number of days from 1 to 3650, or `forever`.")]
+    async with bot.db.transaction() as session:
+        tenant = await get_tenant(session, cmd.actor.tenant_key, bot.clock.now())
+        tenant.answer_retention_days = int(days) if days is not None else None
+    if days is None:
+        return [private("Quiz answers are kept here until someone erases them.")]
+    return [private(f"Quiz answers older than {days} days are deleted here from now on "
+                    "(checked every hour).")]
+
+
 async def teacher_role(bot: StudyBot, tenant_key: str) -> str | None:
     """The tenant's configured teacher role, for adapters deciding ``Actor.is_teacher``.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, Integer, String
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,6 +22,8 @@ class Tenant(Base):
     teacher_role: Mapped[str | None] = mapped_column(String(64), default=None)
     teacher_users: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Days quiz answers are kept (then deleted by bot.privacy's ticker); None: kept for good.
+    answer_retention_days: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 async def get_tenant(session: AsyncSession, key: str, now: datetime) -> Tenant:
