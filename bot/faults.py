@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 if TYPE_CHECKING:
     from bot.app import StudyBot
@@ -29,8 +30,9 @@ MAX_FAULTS = 200
 
 
 def storage_unreachable(exc: BaseException) -> bool:
-    """Whether ``exc`` means the database cannot be reached (rather than a bug)."""
-    if isinstance(exc, OSError | TimeoutError | OperationalError | InterfaceError):
+    """Whether ``exc`` means the database cannot be reached (rather than a bug): down, or so
+    busy that no connection came free in time."""
+    if isinstance(exc, OSError | TimeoutError | PoolTimeout | OperationalError | InterfaceError):
         return True
     return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 

@@ -90,8 +90,17 @@ async def create_session(session: AsyncSession, *, kind: str, actor: Actor, plac
     return quiz
 
 
-#: Class quizzes running at once in one server or workspace (one per channel besides).
-MAX_RUNNING_PER_TENANT = 20
+#: Class quizzes running at once in one server or workspace (one per channel besides): a
+#: large school's every class at once, with room to spare.
+MAX_RUNNING_PER_TENANT = 100
+_TOO_MANY = (f"{MAX_RUNNING_PER_TENANT} class quizzes are running in this server already, the "
+             "most at once; stop one (`quiz stop` in its channel) first.")
+
+
+async def _too_many_running(session: AsyncSession, tenant_key: str) -> bool:
+    running = (await session.execute(select(func.count()).select_from(QuizSession).where(
+        QuizSession.tenant_key == tenant_key, QuizSession.active_place.is_not(None))))
+    return int(running.scalar_one()) >= MAX_RUNNING_PER_TENANT
 
 
 # --- Starting and commands ------------------------------------------------------------------
@@ -108,18 +117,16 @@ async def start(bot: StudyBot, actor: Actor, place: Place, settings: QuizSetting
     async with quiz_transaction(bot) as session:
         if await active_quiz(session, place) is not None:
             return [private(_ALREADY)]
-        running = (await session.execute(select(func.count()).select_from(QuizSession).where(
-            QuizSession.tenant_key == actor.tenant_key,
-            QuizSession.active_place.is_not(None)))).scalar_one()
-        if running >= MAX_RUNNING_PER_TENANT:
-            return [private(f"{running} class quizzes are running in this server already, the "
-                            "most at once; stop one (`quiz stop` in its channel) first.")]
+        if await _too_many_running(session, actor.tenant_key):
+            return [private(_TOO_MANY)]
         asked = await _asked_here(session, place)
     picked = bank.pick(settings.questions, f"{place.key}:{now.isoformat()}", topic, avoid=asked)
     if not picked:
         return [private("There are no questions on that topic yet.")]
     try:
         async with quiz_transaction(bot) as session:
+            if await _too_many_running(session, actor.tenant_key):  # checked again: others
+                return [private(_TOO_MANY)]  # may have started meanwhile
             quiz = await create_session(session, kind=GROUP, actor=actor, place=place,
                                         questions=picked, now=now, topic=topic,
                                         seconds=settings.seconds, pace=settings.pace,

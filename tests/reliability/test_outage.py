@@ -11,7 +11,7 @@ import pytest
 from bot.app import StudyBot
 from bot.clock import FakeClock
 from bot.commands.registry import TICKERS
-from bot.commands.settings import teacher_role
+from bot.commands.settings import ROLE_CACHE_FOR, teacher_role
 from bot.events import Actor, Command, Place
 from tests.adapters.slack_helpers import STUDENTS, TEACHER, buttons, slack_world
 from tests.fakes.discord_harness import STUDENT, DiscordBot
@@ -51,12 +51,15 @@ async def test_discord_answers_questions_while_the_database_is_down(
         assert "try again in a moment" in solo["content"]
 
 
-async def test_a_failing_teacher_role_lookup_means_student(studybot: StudyBot) -> None:
+async def test_a_failing_teacher_role_lookup_means_student(studybot: StudyBot,
+                                                           clock: FakeClock) -> None:
     teacher = Actor("discord", "G1", "U1", is_teacher=True, is_manager=True)
     await studybot.handle(Command(teacher, Place("discord", "G1", "C1"),
                                   "settings teacher-role", {"role": "<@&12345>"}))
     assert await teacher_role(studybot, "discord:G1") == "<@&12345>"
     async with database_down(studybot.db):
+        assert await teacher_role(studybot, "discord:G1") == "<@&12345>"  # known a moment ago
+        clock.advance(ROLE_CACHE_FOR.total_seconds())
         assert await teacher_role(studybot, "discord:G1") is None
     assert await teacher_role(studybot, "discord:G1") == "<@&12345>"
 
