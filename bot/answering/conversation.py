@@ -15,11 +15,10 @@ from datetime import datetime, timedelta
 
 from bot.answering.answer import Answer
 from bot.answering.engine import AnswerEngine
-from bot.answering.intent import META
 from bot.answering.reading import Reading
 from bot.answering.respond import answer
 from bot.answering.scope import is_chat
-from bot.answering.text import GENERIC, word_set
+from bot.answering.text import GENERIC, META, word_set
 from bot.clock import Clock, SystemClock
 from knowledge.models import Entry, PersonEntry
 
