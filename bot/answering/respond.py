@@ -124,7 +124,8 @@ def _role(engine: AnswerEngine, reading: Reading, found: Search) -> Match | None
     if subject is None:
         return None
     ranked = engine.search(reading, also=[subject.id]).matches
-    return next(m for m in ranked if m.entry.id == subject.id)
+    found_it = next(m for m in ranked if m.entry.id == subject.id)
+    return replace(found_it, confidence=max(found_it.confidence, SURE_AT))  # named outright
 
 
 def _corrected(found: Search, doubt: bool) -> Match | None:
