@@ -181,7 +181,8 @@ criticize judge weigh agree disagree agreed extent far degree importance importa
 significance significant relevance relevant valid validity accurate accuracy reliable
 reliability convincing convince view views statement interpretation interpretations claim
 claims claimed opinion opinions perspective perspectives position stance verdict judgement
-judgment answer answers question questions essay essays paragraph paragraphs conclusion conclusions conclude concluded point points evidence example
+judgment answer answers question questions essay essays paragraph paragraphs conclusion conclusions
+conclude concluded point points evidence example
 examples factor factors reason reasons cause causes caused consequence consequences effect
 effects impact impacts result results outcome outcomes aim aims motive motives motivation
 motivations purpose purposes goal goals role roles part parts nature aspect aspects feature
