@@ -79,7 +79,7 @@ ENTRY = Intent()
 
 
 def detect(reading: Reading, engine: AnswerEngine) -> Intent:
-    words = reading.words.words
+    words = [engine.spelled(w) for w in reading.words.words]
     text = " ".join(words)
     topical = topical_words(reading, engine)
     named = engine.mentions(reading)

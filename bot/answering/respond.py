@@ -25,6 +25,9 @@ from knowledge.models import ArgumentEntry, PersonEntry, TermEntry
 SURE_AT = 0.58
 CLOSE_AT = 0.45
 SUGGEST_AT = 0.3
+#: A close answer must contain a word of the question this rare (idf: in about one entry in
+#: ten or fewer) and every name the question gives, or it is a guess.
+DISTINCT_AT = 2.0
 #: Words that ask for reasons: answered by the argument that explains what they name.
 WHY = frozenset({"why", "reason", "reasons", "motive", "motives", "motivation", "extent",
                  "link", "links", "linked", "connect", "connection", "relationship", "justify",
@@ -88,7 +91,8 @@ def _best_entry(engine: AnswerEngine, reading: Reading, found: Search,
                    if m.confidence >= SUGGEST_AT and m.entry.id != best.entry.id)[:2]
     if best.confidence >= SURE_AT:
         return entry_answer(engine, best.entry, question=text, found=found)
-    if best.confidence >= CLOSE_AT:
+    if best.confidence >= CLOSE_AT and best.distinct >= DISTINCT_AT \
+            and not engine.lacks_a_name(reading, best.entry):
         return entry_answer(engine, best.entry, question=text, confidence="close", found=found,
                             others=others)
     suggestions = tuple(m.entry for m in found.matches[:3] if m.confidence >= SUGGEST_AT)
