@@ -32,7 +32,8 @@ DISTINCT_AT = 2.0
 WHY = frozenset({"why", "reason", "reasons", "motive", "motives", "motivation", "extent",
                  "link", "links", "linked", "connect", "connection", "relationship", "justify",
                  "justified", "justification", "purpose"})
-SIDE_DEPTH = 8  # how far down the ranking an argument on the asked side is looked for
+SIDE_DEPTH = 8
+DOUBT_SLACK = 0.1  # how much less of the question a corrected entry may cover than the best  # how far down the ranking an argument on the asked side is looked for
 
 
 def answer(engine: AnswerEngine, question: str | Reading) -> Answer:
@@ -136,7 +137,9 @@ def _corrected(found: Search, doubt: bool) -> Match | None:
     """For "is 75% of officers right": the best entry with a correction note, if any."""
     if not doubt:
         return None
-    noted = [m for m in found.matches[:SIDE_DEPTH] if m.entry.note and m.confidence >= CLOSE_AT]
+    best = found.best
+    noted = [m for m in found.matches[:SIDE_DEPTH] if m.entry.note and m.confidence >= CLOSE_AT
+             and best is not None and m.cover >= best.cover - DOUBT_SLACK]
     return max(noted, key=lambda m: m.cover, default=None)
 
 

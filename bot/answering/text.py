@@ -240,7 +240,7 @@ realist realism opportunist opportunism principled principle principles cynical 
 proactive planned planning end ending
 beginning structure middle ground qualified qualify qualification qualifications caveat
 caveats counterargument counterarguments counter diplomacy diplomatic relations strongest
-weakest deal
+weakest deal book books
 """)
 
 #: The same words as index terms (stemmed), for words read through spelling correction.
