@@ -32,8 +32,8 @@ DISTINCT_AT = 2.0
 WHY = frozenset({"why", "reason", "reasons", "motive", "motives", "motivation", "extent",
                  "link", "links", "linked", "connect", "connection", "relationship", "justify",
                  "justified", "justification", "purpose"})
-SIDE_DEPTH = 8
-DOUBT_SLACK = 0.1  # how much less of the question a corrected entry may cover than the best  # how far down the ranking an argument on the asked side is looked for
+SIDE_DEPTH = 8  # how far down the ranking an argument on the asked side is looked for
+DOUBT_SLACK = 0.1  # how much less of the question a corrected entry may cover than the best
 
 
 def answer(engine: AnswerEngine, question: str | Reading) -> Answer:
