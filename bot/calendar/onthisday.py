@@ -52,7 +52,7 @@ class OnThisDay:
             return "\n\n".join(_anniversary(e) for e in self.events)
         if not self.events:
             return (f"Nothing in the essay's story happened on {self.day_name}, or within a week "
-                    "of it. Try `timeline` to see every date.")
+                    "of it. Try `/timeline` to see every date.")
         lines = [f"Nothing in the essay's story happened on {self.day_name}. "
                  "Nearby in the calendar:"]
         lines += [_nearby(e, self.day_name) for e in self.events]
