@@ -31,13 +31,40 @@ def kb(tmp_path: Path) -> KnowledgeBase:
 
 def test_an_exact_day_is_an_anniversary_with_years_ago_and_the_essays_angle(
         kb: KnowledgeBase) -> None:
-    result = on_this_day(kb, 8, 23, TODAY)
+    result = on_this_day(kb, 8, 23, date(2026, 8, 23))
     assert result.exact
     assert [e.entry.id for e in result.events] == ["nazi-soviet-pact"]
     assert result.events[0].years_ago == 87
     text = result.message()
     assert text.startswith("On 23 August 1939, 87 years ago today: **Nazi-Soviet Pact**.")
     assert "The essay: “with Germany and USSR using each other as a means to an end”" in text
+
+
+def test_another_day_than_today_is_not_ago_today(kb: KnowledgeBase) -> None:
+    later = on_this_day(kb, 8, 23, TODAY)  # asked on 27 November
+    assert later.message().startswith("On 23 August 1939, 87 years ago: **Nazi-Soviet Pact**.")
+    earlier = on_this_day(kb, 8, 23, date(2026, 3, 1))  # the 87th anniversary is yet to come
+    assert earlier.events[0].years_ago == 86
+    assert earlier.message().startswith("On 23 August 1939, 86 years ago: **")
+    assert "today" not in later.message() + earlier.message()
+
+
+async def test_the_onthisday_command_says_today_only_of_today(kb: KnowledgeBase,
+                                                              tmp_path: Path) -> None:
+    clock = FakeClock(datetime(2026, 8, 23, 12, tzinfo=UTC))
+    db = await Database.open(f"sqlite+aiosqlite:///{tmp_path / 'otd.sqlite3'}")
+    bot = StudyBot(kb, db, clock, RecordingNotifier())
+    try:
+        asker = Actor("console", "local", "ana")
+        room = Place("console", "local", "terminal")
+        [today] = await bot.handle(Command(asker, room, "onthisday", {}))
+        [same] = await bot.handle(Command(asker, room, "onthisday", {"date": "08-23"}))
+        clock.advance(days=1)
+        [other] = await bot.handle(Command(asker, room, "onthisday", {"date": "08-23"}))
+    finally:
+        await db.close()
+    assert "87 years ago today" in today.text and "87 years ago today" in same.text
+    assert "87 years ago:" in other.text and "ago today" not in other.text
 
 
 def test_without_an_event_on_the_day_the_nearest_in_the_week_are_not_anniversaries(
@@ -98,7 +125,8 @@ def test_month_day_parsing_accepts_29_february_and_refuses_nonsense() -> None:
 def test_cli_json_on_the_shipped_pack(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["onthisday", "--date", "08-23", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    year = datetime.now().astimezone().year
+    now = datetime.now().astimezone()
+    year = now.year - ((now.month, now.day) < (8, 23))
     assert data["date"] == "08-23" and data["exact"] is True
     [pact] = data["events"]
     assert set(pact) == {"id", "date", "title", "text", "years_ago"}
@@ -111,7 +139,8 @@ def test_cli_json_on_the_shipped_pack(capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["onthisday", "--date", "02-31"]) == 2
     assert "February has no day 31" in capsys.readouterr().err
     assert main(["onthisday", "--date", "08-23"]) == 0
-    assert capsys.readouterr().out.startswith(f"On 23 August 1939, {year - 1939} years ago today")
+    today = " today" if (now.month, now.day) == (8, 23) else ""
+    assert capsys.readouterr().out.startswith(f"On 23 August 1939, {year - 1939} years ago{today}:")
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -11,6 +11,8 @@ from pathlib import Path
 from bot.calendar.dates import parse_month_day
 from bot.calendar.onthisday import on_this_day
 from bot.calendar.timeline import dated_events, draw_timeline
+from bot.commands.registry import write_commands
+from bot.replies import plain_text
 from knowledge.loader import load_knowledge
 
 
@@ -29,7 +31,7 @@ def onthisday_main(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
-        print(result.message().replace("**", ""))
+        print(plain_text(write_commands(result.message(), "studybot ")))
     return 0
 
 

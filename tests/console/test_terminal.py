@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("termios")
 
-from tests.console.terminal import CTRL_C, CTRL_D, Terminal  # noqa: E402
+from tests.console.terminal import CTRL_C, CTRL_D, Terminal
 
 BOLD, CYAN = "\x1b[1m", "\x1b[36m"
 
