@@ -7,6 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from bot.files import OutputError
 from knowledge.errors import PackError
 
 
@@ -119,6 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         print(exc, file=sys.stderr)
+        return 1
+    except OutputError as exc:
+        print(f"studybot {args.command}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

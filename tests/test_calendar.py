@@ -49,24 +49,6 @@ def test_another_day_than_today_is_not_ago_today(kb: KnowledgeBase) -> None:
     assert "today" not in later.message() + earlier.message()
 
 
-async def test_the_onthisday_command_says_today_only_of_today(kb: KnowledgeBase,
-                                                              tmp_path: Path) -> None:
-    clock = FakeClock(datetime(2026, 8, 23, 12, tzinfo=UTC))
-    db = await Database.open(f"sqlite+aiosqlite:///{tmp_path / 'otd.sqlite3'}")
-    bot = StudyBot(kb, db, clock, RecordingNotifier())
-    try:
-        asker = Actor("console", "local", "ana")
-        room = Place("console", "local", "terminal")
-        [today] = await bot.handle(Command(asker, room, "onthisday", {}))
-        [same] = await bot.handle(Command(asker, room, "onthisday", {"date": "08-23"}))
-        clock.advance(days=1)
-        [other] = await bot.handle(Command(asker, room, "onthisday", {"date": "08-23"}))
-    finally:
-        await db.close()
-    assert "87 years ago today" in today.text and "87 years ago today" in same.text
-    assert "87 years ago:" in other.text and "ago today" not in other.text
-
-
 def test_without_an_event_on_the_day_the_nearest_in_the_week_are_not_anniversaries(
         kb: KnowledgeBase) -> None:
     result = on_this_day(kb, 11, 27, TODAY)
@@ -180,6 +162,37 @@ def test_timeline_cli_writes_the_png(tmp_path: Path) -> None:
     assert main(["timeline", "--from", "1940", "--to", "1930", "--out", str(out)]) == 2
 
 
+def test_a_shorter_timeline_removes_the_pages_of_a_longer_one(tmp_path: Path) -> None:
+    out = tmp_path / "t.png"
+    assert main(["timeline", "--out", str(out)]) == 0
+    pages = sorted(p.name for p in tmp_path.iterdir())
+    assert len(pages) > 2 and "t-3.png" in pages
+    (tmp_path / "t-notes.png").write_bytes(b"mine")  # not a page: left alone
+    assert main(["timeline", "--from", "1939", "--to", "1939", "--out", str(out)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t-notes.png", "t.png"]
+
+
+def test_timeline_cli_writes_jpeg_for_a_jpeg_name(tmp_path: Path) -> None:
+    for name in ("t.jpg", "T.JPEG"):
+        assert main(["timeline", "--from", "1939", "--to", "1939",
+                     "--out", str(tmp_path / name)]) == 0
+        assert (tmp_path / name).read_bytes()[:3] == b"\xff\xd8\xff"  # a JPEG's first bytes
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    ("missing/t.png", "there is no folder {tmp}/missing"),
+    ("", "{tmp} is a folder; give a file name in it, such as {tmp}/name.png"),
+    ("t.gif", "t.gif: the file name must end in .png, .jpg or .jpeg"),
+    ("t", "t: the file name must end in .png, .jpg or .jpeg"),
+])
+def test_timeline_cli_refuses_a_bad_out_in_one_line(tmp_path: Path, out: str, says: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["timeline", "--out", str(tmp_path / out) if out else str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == f"studybot timeline: {says.format(tmp=tmp_path)}\n"
+    assert captured.out == "" and list(tmp_path.iterdir()) == []
+
+
 async def test_chat_commands(kb: KnowledgeBase, tmp_path: Path) -> None:
     db = await Database.open(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}")
     clock = FakeClock(datetime(2026, 8, 22, 23, 30, tzinfo=UTC))  # 23 August in London
@@ -190,6 +203,11 @@ async def test_chat_commands(kb: KnowledgeBase, tmp_path: Path) -> None:
         [reply] = await bot.handle(Command(actor, place, "onthisday", {}))
         assert reply.text.startswith("On 23 August 1939, 87 years ago today")
         assert not reply.private
+        [same] = await bot.handle(Command(actor, place, "onthisday", {"date": "08-23"}))
+        assert same.text == reply.text
+        clock.advance(days=1)
+        [other] = await bot.handle(Command(actor, place, "onthisday", {"date": "08-23"}))
+        assert other.text.startswith("On 23 August 1939, 87 years ago: ")
         [reply] = await bot.handle(Command(actor, place, "onthisday", {"date": "11-27"}))
         assert reply.text.startswith("Nothing in the essay's story happened on 27 November")
         [reply] = await bot.handle(Command(actor, place, "onthisday", {"date": "11-31"}))

@@ -16,10 +16,11 @@ import argparse
 import asyncio
 import contextlib
 import getpass
+import itertools
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, TextIO
@@ -27,7 +28,8 @@ from typing import TYPE_CHECKING, TextIO
 from adapters.console.render import bold, terminal_text, wants_styles
 from bot.commands.parse import ParseError, is_count, parse_command_line
 from bot.events import Actor, Command, Event, Place, Press, Text
-from bot.replies import Choice, Reply
+from bot.files import OutputError, page_path, remove_pages_after, write_file
+from bot.replies import Attachment, Choice, Reply
 
 if TYPE_CHECKING:
     from bot.app import StudyBot
@@ -72,7 +74,7 @@ class ConsoleScreen:
         lines = [bold(title, self.styled), self.render(reply.text)]
         lines += [f"{bold(name, self.styled)}: {self.render(value)}"
                   for name, value in reply.fields]
-        lines += [self._save(a.filename, a.data) for a in reply.attachments]
+        lines += self._save(reply.attachments)
         if reply.choices:
             self.choices, self.choices_ref = list(reply.choices), ref
             lines += [f"  {n}. {c.label}" for n, c in enumerate(reply.choices, 1)]
@@ -114,11 +116,24 @@ class ConsoleScreen:
         self.out.flush()
         return ref
 
-    def _save(self, filename: str, data: bytes) -> str:
-        self.files.mkdir(parents=True, exist_ok=True)
-        path = self.files / Path(filename).name
-        path.write_bytes(data)
-        return f"[saved {path} ({len(data):,} bytes)]"
+    def _save(self, attachments: Sequence[Attachment]) -> list[str]:
+        """Write a reply's files to the files folder; a picture's pages stay one set."""
+        if not attachments:
+            return []
+        saved = {Path(a.filename).name: a.data for a in attachments}
+        try:
+            self.files.mkdir(parents=True, exist_ok=True)
+            for name, data in saved.items():
+                write_file(self.files / name, data)
+            for name in saved:
+                first = self.files / name
+                count = next(n for n in itertools.count(1)
+                             if page_path(first, n + 1).name not in saved)
+                remove_pages_after(first, count)
+        except (OSError, OutputError) as error:
+            return [f"[could not save the files: {error}]"]
+        return [f"[saved {self.files / name} ({len(data):,} bytes)]"
+                for name, data in saved.items()]
 
     # The notifier interface: the bot posting on its own.
     async def post(self, place: Place, reply: Reply) -> str:

@@ -15,6 +15,7 @@ import itertools
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -32,6 +33,7 @@ LINE = EVENT_SIZE * 1.3
 AXIS_X, DATE_X, TEXT_X = 112.0, 86.0, 128.0
 WRAP = 38  # characters per title line at EVENT_SIZE in the space right of the axis
 INK, MUTED, ACCENT, RANGE = "#1f2933", "#616e7c", "#c0392b", "#e8a39b"
+ImageFormat = Literal["png", "jpeg"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +86,12 @@ def paginate(events: Sequence[Dated], max_height: float = MAX_HEIGHT) -> list[li
     return pages
 
 
-def draw_timeline(kb: KnowledgeBase, first: int | None = None,
-                  last: int | None = None) -> list[bytes]:
-    """PNG pictures of the events in ``first``..``last``; empty when none are dated there."""
+def draw_timeline(kb: KnowledgeBase, first: int | None = None, last: int | None = None,
+                  image_format: ImageFormat = "png") -> list[bytes]:
+    """Pictures (PNG, or JPEG) of the events in ``first``..``last``; empty when none are
+    dated there."""
     pages = paginate(dated_events(kb, first, last))
-    return [_draw_page(page, n + 1, len(pages)) for n, page in enumerate(pages)]
+    return [_draw_page(page, n + 1, len(pages), image_format) for n, page in enumerate(pages)]
 
 
 # --- Drawing one page ----------------------------------------------------------------------
@@ -141,7 +144,8 @@ def _date_label(event: Dated) -> str:
     return str(start.year)  # only the year is known: say no more than that
 
 
-def _draw_page(events: Sequence[Dated], page: int, pages: int) -> bytes:
+def _draw_page(events: Sequence[Dated], page: int, pages: int,
+               image_format: ImageFormat = "png") -> bytes:
     rows, height = _layout(events, HEADER)
     fig = Figure(figsize=(WIDTH / 72, height / 72), dpi=DPI, facecolor="white")
     ax = fig.add_axes((0, 0, 1, 1))
@@ -159,7 +163,7 @@ def _draw_page(events: Sequence[Dated], page: int, pages: int) -> bytes:
         else:
             _draw_event(ax, row)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+    fig.savefig(buffer, format=image_format, dpi=DPI, facecolor="white")
     return buffer.getvalue()
 
 

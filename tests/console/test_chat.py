@@ -128,3 +128,25 @@ async def test_a_post_while_the_user_types_gives_the_prompt_back(studybot: Study
     assert shown.endswith(f"Teachers: /report 1 for accuracy per question and student.\n\n"
                           f"{PROMPT}who was fra")
     assert f"{PROMPT}who was fra\nQuestion 1 of 1: the answer" in shown
+
+
+async def test_a_timeline_replaces_the_pages_of_the_one_before(studybot: StudyBot,
+                                                               tmp_path: Path) -> None:
+    out = io.StringIO()
+    screen = ConsoleScreen(out, tmp_path / "files")
+    assert await handle_line(studybot, screen, ME, "/timeline")
+    first = {p.name for p in (tmp_path / "files").iterdir()}
+    assert first >= {"timeline.png", "timeline-2.png", "timeline-3.png"}
+    out.seek(0)
+    out.truncate()
+    assert await handle_line(studybot, screen, ME, "/timeline 1939 1939")
+    saved = {Path(line.split()[1]).name for line in out.getvalue().splitlines()
+             if line.startswith("[saved ")}
+    assert saved and {p.name for p in (tmp_path / "files").iterdir()} == saved < first
+
+
+async def test_files_that_cannot_be_saved_say_so(studybot: StudyBot, tmp_path: Path) -> None:
+    (tmp_path / "files").write_text("a file where the folder should be")
+    screen = ConsoleScreen(io.StringIO(), tmp_path / "files")
+    assert await handle_line(studybot, screen, ME, "/timeline 1939 1939")
+    assert "[could not save the files: " in screen.out.getvalue()  # type: ignore[attr-defined]
