@@ -8,11 +8,20 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from matplotlib.figure import Figure
 
 from bot.app import StudyBot
 from bot.calendar.dates import PartialDate, parse_month_day
 from bot.calendar.onthisday import on_this_day
-from bot.calendar.timeline import dated_events, draw_timeline, paginate
+from bot.calendar.timeline import (
+    LINE,
+    RANGE,
+    dated_events,
+    draw_timeline,
+    page_figure,
+    paginate,
+    running_into,
+)
 from bot.cli import main
 from bot.clock import FakeClock
 from bot.events import Actor, Command, Place
@@ -149,6 +158,39 @@ def test_a_long_timeline_is_split_into_pages_at_year_breaks(kb: KnowledgeBase) -
     pages = paginate(events, max_height=420)
     assert len(pages) > 1
     assert [e for page in pages for e in page] == events
+
+
+def _texts_and_bars(figure: Figure) -> tuple[dict[str, float], list[tuple[float, float]]]:
+    """A page's texts with their heights on the page, and its range bars' (top, bottom)."""
+    [axes] = figure.axes
+    texts = {t.get_text(): t.get_position()[1] for t in axes.texts}
+    bars = [(min(line.get_ydata()), max(line.get_ydata())) for line in axes.lines
+            if line.get_color() == RANGE and len(line.get_ydata()) == 2]
+    return texts, bars
+
+
+def test_a_range_running_past_the_picture_goes_on_to_its_end(kb: KnowledgeBase) -> None:
+    """The Winter War (30 Nov 1939 to 13 Mar 1940) on a 1939 picture, whose last event is
+    14 December: its bar must not seem to stop there."""
+    events = dated_events(kb, 1939, 1939)
+    texts, [bar] = _texts_and_bars(page_figure(events, 1, 1))
+    note = texts["Winter War goes on until 13 Mar 1940"]
+    last_event = texts[events[-1].entry.title]
+    assert bar[1] == pytest.approx(note, abs=LINE) and bar[1] > last_event + LINE
+
+
+def test_a_range_running_into_a_later_picture_starts_it(kb: KnowledgeBase) -> None:
+    events = dated_events(kb, 1939, 1939)
+    pages = paginate(events, max_height=250)  # the Winter War and what follows it apart
+    later = next(n for n, page in enumerate(pages) if page[0].entry.id == "ussr-expelled")
+    carried = running_into([e for page in pages[:later] for e in page], pages[later][0])
+    assert [e.entry.id for e in carried] == ["winter-war"]
+    texts, bars = _texts_and_bars(page_figure(pages[later], later + 1, len(pages), carried))
+    top = texts["Winter War, since 30 Nov 1939, until 13 Mar 1940"]
+    expelled = texts["USSR expelled from the League"]
+    assert any(start <= top + LINE and end > expelled for start, end in bars)
+    pictures = draw_timeline(kb, 1939, 1939)  # the whole set still reads on a phone
+    assert all(png_size(p)[1] <= png_size(p)[0] * 2.2 for p in pictures)
 
 
 def test_timeline_cli_writes_the_png(tmp_path: Path) -> None:
