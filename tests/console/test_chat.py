@@ -150,3 +150,17 @@ async def test_files_that_cannot_be_saved_say_so(studybot: StudyBot, tmp_path: P
     screen = ConsoleScreen(io.StringIO(), tmp_path / "files")
     assert await handle_line(studybot, screen, ME, "/timeline 1939 1939")
     assert "[could not save the files: " in screen.out.getvalue()  # type: ignore[attr-defined]
+
+
+async def test_a_number_no_button_has_keeps_the_revision_card(studybot: StudyBot,
+                                                              tmp_path: Path) -> None:
+    out = io.StringIO()
+    screen = ConsoleScreen(out, tmp_path)
+    assert await handle_line(studybot, screen, ME, "/revise")
+    card = list(screen.choices)
+    assert card and all(c.action_id.startswith("rv:a:") for c in card)
+    assert await handle_line(studybot, screen, ME, "9")
+    assert f"There is no choice 9: choose 1-{len(card)}." in out.getvalue()
+    assert screen.choices == card  # the card is still the one to answer
+    assert await handle_line(studybot, screen, ME, "1")
+    assert "This card comes back" in out.getvalue() or "Rated Good" in out.getvalue()

@@ -31,23 +31,18 @@ def console(environment: dict[str, str]) -> Iterator[Terminal]:
     terminal.close()
 
 
-@pytest.mark.parametrize(("leave", "status"), [(CTRL_C, 130), (CTRL_D, 0), ("/quit\r", 0)])
-def test_every_way_out_leaves_the_terminal_as_it_was(console: Terminal, leave: str,
+@pytest.mark.parametrize(("typed", "leave", "status"), [
+    ("", CTRL_C, 130), ("who was molo", CTRL_C, 130), ("", CTRL_D, 0), ("", "/quit\r", 0)])
+def test_every_way_out_leaves_the_terminal_as_it_was(console: Terminal, typed: str, leave: str,
                                                      status: int) -> None:
     console.expect("you> ")
     assert console.echo_and_editing() == (False, False)  # readline is reading a line
+    if typed:  # half a line typed, then Ctrl-C
+        console.type(typed)
+        console.expect(typed)
     console.type(leave)
     assert console.wait() == status
     assert console.echo_and_editing() == (True, True)
-    assert console.settings_as_found()
-
-
-def test_ctrl_c_in_the_middle_of_a_line_too(console: Terminal) -> None:
-    console.expect("you> ")
-    console.type("who was molo")
-    console.expect("molo")
-    console.type(CTRL_C)
-    assert console.wait() == 130
     assert console.settings_as_found()
 
 
@@ -71,7 +66,8 @@ def test_an_error_inside_leaves_the_terminal_as_it_was() -> None:
         os.close(slave)
 
 
-def test_commands_show_with_their_slash_and_markdown_is_styled(console: Terminal) -> None:
+def test_a_newcomers_first_lines(console: Terminal) -> None:
+    """Help typed without the slash, styled text, and a mistyped number in a quiz."""
     console.expect("you> ")
     console.type("help\r")  # typed without the slash: still the command
     shown = console.expect("you> ")
@@ -79,12 +75,6 @@ def test_commands_show_with_their_slash_and_markdown_is_styled(console: Terminal
     console.type("/onthisday 08-23\r")
     shown = console.expect("you> ")
     assert f"{BOLD}Nazi-Soviet Pact" in shown and "**" not in shown and "`" not in shown
-    console.type(CTRL_D)
-    assert console.wait() == 0
-
-
-def test_a_number_no_button_has_keeps_the_quiz_question(console: Terminal) -> None:
-    console.expect("you> ")
     console.type("/quiz solo spain 2\r")
     question = console.expect("you> ")
     options = len(re.findall(r"^  \d\. ", question, re.MULTILINE))
