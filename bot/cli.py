@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
         "question", nargs="+", help="The question, or - to read one per line from stdin."
     )
     ask.add_argument("--json", action="store_true", help="Print JSON (one object per line).")
+    ask.add_argument(
+        "--conversation", action="store_true",
+        help="Read the questions as one student's conversation in one channel, so follow-ups "
+             "(\"when did he die?\") refer to the answer before.")
 
     kb = add("kb", "knowledge.cli:kb_main", "Check, export and count the knowledge packs.")
     kb_sub = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)

@@ -44,9 +44,10 @@ async def test_a_typed_question_is_answered(studybot: StudyBot, tmp_path: Path) 
 
 
 async def test_a_number_presses_the_button_shown(studybot: StudyBot, tmp_path: Path) -> None:
-    shown = await run_chat(studybot, tmp_path, "who was molotov", "1")
-    first_choice = shown.split("  1. ", 1)[1].splitlines()[0]
-    assert shown.count(first_choice) >= 2  # the related entry, then its own answer
+    shown = await run_chat(studybot, tmp_path, "who was molotov", "1", "2")
+    assert "  1. More" in shown and 'From the essay: "' in shown  # 1: the whole answer
+    second = shown.split("  2. ", 1)[1].splitlines()[0]
+    assert shown.count(second) >= 2  # 2: a related entry, then its own answer
 
 
 async def test_help_and_unknown_commands(studybot: StudyBot, tmp_path: Path) -> None:
