@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from bot.calendar.dates import MONTHS, PartialDate
+from bot.replies import count_of
 from knowledge.loader import KnowledgeBase
 from knowledge.models import EventEntry
 
@@ -23,7 +24,7 @@ _LEAP = 2000  # month-days are compared inside a leap year so 29 February has a 
 class DayEvent:
     entry: EventEntry
     date: PartialDate
-    years_ago: int
+    years_ago: int  # whole years from the event to the day the question was asked
     offset_days: int  # 0 on the day; otherwise days after (+) or before (-) the asked day
 
     def as_json(self) -> dict[str, Any]:
@@ -37,6 +38,7 @@ class OnThisDay:
     day: int
     exact: bool  # False: the events are the nearest within a week, not anniversaries
     events: tuple[DayEvent, ...]
+    is_today: bool = True  # False: another day was asked for, so not "ago today"
 
     @property
     def day_name(self) -> str:
@@ -49,10 +51,10 @@ class OnThisDay:
     def message(self) -> str:
         """The post: each anniversary, or the week's nearest events clearly marked as such."""
         if self.exact:
-            return "\n\n".join(_anniversary(e) for e in self.events)
+            return "\n\n".join(_anniversary(e, self.is_today) for e in self.events)
         if not self.events:
             return (f"Nothing in the essay's story happened on {self.day_name}, or within a week "
-                    "of it. Try `timeline` to see every date.")
+                    "of it. Try `/timeline` to see every date.")
         lines = [f"Nothing in the essay's story happened on {self.day_name}. "
                  "Nearby in the calendar:"]
         lines += [_nearby(e, self.day_name) for e in self.events]
@@ -62,22 +64,31 @@ class OnThisDay:
 def on_this_day(kb: KnowledgeBase, month: int, day: int, today: date) -> OnThisDay:
     """Events on ``month``/``day`` in any year; else those within a week (``exact`` False).
 
-    ``today`` gives the current year, for "N years ago".
+    ``today`` is the date it is, for "N years ago" (and "today" only when it is that day).
     """
     dated = [(e, PartialDate.parse(e.date)) for e in kb.events()]
-    dated = [(e, d) for e, d in dated if d.precision == "day" and d.year <= today.year]
+    dated = [(e, d) for e, d in dated if d.precision == "day" and d.midpoint() <= today]
     asked = date(_LEAP, month, day)
     found: list[DayEvent] = []
     for entry, when in dated:
         assert when.month is not None and when.day is not None
         offset = _circular_offset(asked, date(_LEAP, when.month, when.day))
         if abs(offset) <= WINDOW_DAYS:
-            found.append(DayEvent(entry, when, today.year - when.year, offset))
+            found.append(DayEvent(entry, when, _whole_years(when, today), offset))
+    is_today = (month, day) == (today.month, today.day)
     exact = [e for e in found if e.offset_days == 0]
     if exact:
-        return OnThisDay(month, day, True, tuple(sorted(exact, key=lambda e: e.date.year)))
+        return OnThisDay(month, day, True, tuple(sorted(exact, key=lambda e: e.date.year)),
+                         is_today)
     nearby = sorted(found, key=lambda e: (abs(e.offset_days), e.offset_days, e.date.year))
-    return OnThisDay(month, day, False, tuple(nearby[:MAX_NEARBY]))
+    return OnThisDay(month, day, False, tuple(nearby[:MAX_NEARBY]), is_today)
+
+
+def _whole_years(when: PartialDate, today: date) -> int:
+    """Years completed from a day-dated event to ``today`` (an anniversary counts)."""
+    assert when.month is not None and when.day is not None
+    before_anniversary = (today.month, today.day) < (when.month, when.day)
+    return today.year - when.year - before_anniversary
 
 
 def _circular_offset(asked: date, other: date) -> int:
@@ -90,10 +101,10 @@ def _circular_offset(asked: date, other: date) -> int:
     return diff
 
 
-def _years(n: int) -> str:
+def _years(n: int, is_today: bool) -> str:
     if n == 0:
-        return "this very year"
-    return f"{n} year{'s' if n != 1 else ''} ago today"
+        return "today" if is_today else "less than a year ago"
+    return count_of(n, "year") + (" ago today" if is_today else " ago")
 
 
 def _angle(entry: EventEntry) -> str:
@@ -108,8 +119,9 @@ def _angle(entry: EventEntry) -> str:
     return "\n".join(parts)
 
 
-def _anniversary(event: DayEvent) -> str:
-    head = f"On {event.date.spoken()}, {_years(event.years_ago)}: **{event.entry.title}**."
+def _anniversary(event: DayEvent, is_today: bool) -> str:
+    head = (f"On {event.date.spoken()}, {_years(event.years_ago, is_today)}: "
+            f"**{event.entry.title}**.")
     angle = _angle(event.entry)
     return f"{head} {event.entry.text}" + (f"\n{angle}" if angle else "")
 
