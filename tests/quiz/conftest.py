@@ -12,6 +12,7 @@ import pytest
 from bot.app import StudyBot
 from bot.clock import FakeClock
 from bot.notifier import RecordingNotifier
+from bot.quiz.bank import QuestionBank
 from bot.storage.db import Database
 from knowledge.loader import BUILTIN_PACKS, KnowledgeBase, load_knowledge
 
@@ -213,6 +214,18 @@ def write_pack(folder: Path) -> Path:
 @pytest.fixture(scope="session")
 def quiz_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     return load_knowledge([write_pack(tmp_path_factory.mktemp("packs") / "quiz-test")])
+
+
+@pytest.fixture(scope="module", params=["test-pack", "shipped-pack"])
+def any_kb(request: pytest.FixtureRequest, quiz_kb: KnowledgeBase,
+           kb: KnowledgeBase) -> KnowledgeBase:
+    """Bank properties hold for the small test pack and for the pack the bot ships."""
+    return quiz_kb if request.param == "test-pack" else kb
+
+
+@pytest.fixture(scope="module")
+def any_bank(any_kb: KnowledgeBase) -> QuestionBank:
+    return QuestionBank.build(any_kb)
 
 
 @pytest.fixture

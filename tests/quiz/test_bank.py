@@ -27,18 +27,6 @@ def bank(quiz_kb: KnowledgeBase) -> QuestionBank:
     return QuestionBank.build(quiz_kb)
 
 
-@pytest.fixture(scope="module", params=["test-pack", "shipped-pack"])
-def any_kb(request: pytest.FixtureRequest, quiz_kb: KnowledgeBase,
-           kb: KnowledgeBase) -> KnowledgeBase:
-    """The properties below hold for the small test pack and for the pack the bot ships."""
-    return quiz_kb if request.param == "test-pack" else kb
-
-
-@pytest.fixture(scope="module")
-def any_bank(any_kb: KnowledgeBase) -> QuestionBank:
-    return QuestionBank.build(any_kb)
-
-
 def test_the_shipped_pack_makes_a_bank_twice_the_first_one(kb: KnowledgeBase) -> None:
     bank = QuestionBank.build(kb)
     assert len(bank) >= 2 * FIRST_BANK

@@ -24,17 +24,6 @@ COMMON = {"the", "and", "with", "from", "that", "this", "soviet", "ussr", "stali
 STEMMED = ("which_term", "who_argued", "consistency", "essay_gap", "term_meaning")
 
 
-@pytest.fixture(scope="module", params=["test-pack", "shipped-pack"])
-def any_kb(request: pytest.FixtureRequest, quiz_kb: KnowledgeBase,
-           kb: KnowledgeBase) -> KnowledgeBase:
-    return quiz_kb if request.param == "test-pack" else kb
-
-
-@pytest.fixture(scope="module")
-def any_bank(any_kb: KnowledgeBase) -> QuestionBank:
-    return QuestionBank.build(any_kb)
-
-
 @pytest.fixture(scope="module")
 def shipped(kb: KnowledgeBase) -> QuestionBank:
     return QuestionBank.build(kb)

@@ -54,7 +54,7 @@ def evidence(entry: Entry, quote: str | None = None, *, source_first: bool = Fal
     return f'The essay: "{collapse(quote or entry.quotes[0])}"'
 
 
-def quotes_entry(text: str, entry: Entry, window: int = 40) -> bool:
+def quotes_entry(text: str, entry: Entry, window: int = 60) -> bool:
     """Whether ``text`` already contains a stretch of ``window`` characters of a quote."""
     for quote in entry.quotes:
         quote = collapse(quote)

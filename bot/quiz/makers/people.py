@@ -28,14 +28,10 @@ GAP = "___"
 
 def who_was(person: PersonEntry, people: Sequence[PersonEntry],
             historians: set[str]) -> Iterator[Question]:
-    """"Who was this: <role>?", never for historians, whose roles overlap."""
-    role = collapse(person.role)
-    if any(p.id != person.id and _overlaps(collapse(p.role).lower(), role.lower())
-           for p in people):
-        return  # two people share the role: the question would have two right answers
-    label = person_label(person)
-    if person.id in historians or reveals(role, label, names_of(person)):
+    """"Who was this: <role>?" with names as options."""
+    if not _asks_role(person, people, historians):
         return
+    role, label = collapse(person.role), person_label(person)
     pool = [person_label(p) for p in people if p.id != person.id and p.id not in historians]
     wrong = sample_titles(pool, label, stable_rng("who_was", person.id))
     if len(wrong) >= 2:
@@ -44,19 +40,28 @@ def who_was(person: PersonEntry, people: Sequence[PersonEntry],
 
 def role_of(person: PersonEntry, people: Sequence[PersonEntry],
             historians: set[str]) -> Iterator[Question]:
-    """"Who was <name>?", answered with roles: the reverse of :func:`who_was`, for the same
-    people (roles no one else shares, not historians')."""
-    role = collapse(person.role)
-    if person.id in historians or any(
-            p.id != person.id and _overlaps(collapse(p.role).lower(), role.lower())
-            for p in people):
+    """"Who was <name>?" with roles as options: the reverse of :func:`who_was`."""
+    if not _asks_role(person, people, historians):
         return
-    label = person_label(person)
+    role, label = collapse(person.role), person_label(person)
     pool = [collapse(p.role) for p in people if p.id != person.id and p.id not in historians
             and not reveals(collapse(p.role), label, names_of(person))]
     wrong = sample_titles(pool, role, stable_rng("role_of", person.id))
-    if len(wrong) >= 2 and not reveals(role, label, names_of(person)):
+    if len(wrong) >= 2:
         yield make("role_of", person, f"Who was {label}?", [role, *wrong], role)
+
+
+def _asks_role(person: PersonEntry, people: Sequence[PersonEntry], historians: set[str]) -> bool:
+    """Whether a role question about ``person`` has one right answer and no giveaway.
+
+    Never for historians, whose roles overlap ("historian of Russia"), nor for a role another
+    person shares, nor when the role names the person ("one of the Marx Brothers").
+    """
+    role = collapse(person.role)
+    if person.id in historians or reveals(role, person_label(person), names_of(person)):
+        return False
+    return not any(p.id != person.id and _overlaps(collapse(p.role).lower(), role.lower())
+                   for p in people)
 
 
 def _overlaps(one: str, other: str) -> bool:
