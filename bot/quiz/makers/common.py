@@ -151,9 +151,14 @@ def _forms(title: str, aliases: tuple[str, ...]) -> tuple[str, ...]:
     if paren and paren.group(1).lower() in {a.lower() for a in aliases}:
         base.append(paren.group(1))
     variants = [a for a in aliases
-                if any(fuzz.ratio(a.lower(), f.lower()) >= 85
-                       and len(a.split()) == len(f.split()) for f in base)]
+                if any(fuzz.ratio(_plain(a), _plain(f)) >= 85
+                       and len(_plain(a).split()) == len(_plain(f).split()) for f in base)]
     return tuple(dict.fromkeys([*base, *variants]))
+
+
+def _plain(name: str) -> str:
+    """Lower case, without a leading article: "The civil war ..." is "civil war ..."."""
+    return re.sub(r"^(?:the|a|an)\s+", "", name.lower())
 
 
 @lru_cache(maxsize=65536)
