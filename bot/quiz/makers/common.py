@@ -180,9 +180,10 @@ def reveals(text: str, answer: str, names: Iterable[str] = ()) -> bool:
     found = roots(text)
     if _content(answer) & frozenset(found):
         return True
+    spaced = f" {' '.join(found)} "
     for name in names:
         phrase = roots(name)
-        if len("".join(phrase)) >= 3 and _contains(found, phrase):
+        if len("".join(phrase)) >= 3 and f" {' '.join(phrase)} " in spaced:
             return True
     return False
 
@@ -196,11 +197,6 @@ def roots(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=4096)
 def _content(answer: str) -> frozenset[str]:
     return frozenset(root(w) for w in words(answer) if w not in STOP_WORDS and len(w) >= 3)
-
-
-def _contains(seq: tuple[str, ...], part: tuple[str, ...]) -> bool:
-    n = len(part)
-    return any(seq[i:i + n] == part for i in range(len(seq) - n + 1))
 
 
 def sample_titles(pool: Iterable[str], answer: str, rng: random.Random,

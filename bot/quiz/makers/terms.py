@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from bot.quiz.makers.common import bare_title, make, names_of, reveals, title_forms
 from bot.quiz.makers.people import GAP, boundary
@@ -82,8 +83,13 @@ def mask(text: str, forms: Sequence[str]) -> str:
 
 def meaning(term: TermEntry) -> str | None:
     """The term's first sentence without its subject: "A state strong enough to ..."."""
-    first = _SENTENCE_END.split(collapse(term.text))[0]
-    for form in sorted(title_forms(term), key=len, reverse=True):
+    return _meaning(collapse(term.text), tuple(title_forms(term)))
+
+
+@lru_cache(maxsize=4096)
+def _meaning(text: str, forms: tuple[str, ...]) -> str | None:
+    first = _SENTENCE_END.split(text)[0]
+    for form in sorted(forms, key=len, reverse=True):
         head = re.match(rf"^(?:an?\s+|the\s+)?[\"“]?{re.escape(form)}[\"”]?(?:\s*\([^)]*\))?",
                         first, re.IGNORECASE)
         rest = _IS.match(first[head.end():]) if head else None
