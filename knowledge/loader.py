@@ -167,6 +167,7 @@ def _load_pack(folder: Path, problems: list[Problem], sites: Sites) -> Pack | No
     except ValidationError as exc:
         problems.extend(_pydantic_problems(info_path, lines, (), exc))
         return None
+    sites[id(info)] = (info_path, lines, None)
     essay_path = folder / info.essay
     try:
         essay = essay_path.read_text(encoding="utf-8")
@@ -218,7 +219,7 @@ def _items(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str,
 
 #: Where each loaded entry or question came from, by ``id()``: valid for one check run, while
 #: the objects are alive, and used to give later cross-entry problems their line.
-Sites = dict[int, tuple[Path, LineMap, int]]
+Sites = dict[int, tuple[Path, LineMap, int | None]]  # None: the file is one mapping
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -255,7 +256,7 @@ def _load_models(path: Path, model: type[M], problems: list[Problem], sites: Sit
 
 def _where(sites: Sites, obj: object, *loc: Any) -> tuple[Path, int]:
     path, lines, index = sites[id(obj)]
-    return path, _line(lines, (index, *loc))
+    return path, _line(lines, (*([] if index is None else [index]), *loc))
 
 
 # --- Checks across entries and packs ------------------------------------------------------
@@ -305,6 +306,10 @@ def _check_references(packs: list[Pack], problems: list[Problem], sites: Sites) 
             )
 
     for pack in packs:
+        if pack.info.question:
+            need(pack.info, pack.info.question, ("question",), ())
+        for i, ref in enumerate(pack.info.conclusion):
+            need(pack.info, ref, ("conclusion", i), ())
         for entry in pack.entries:
             if isinstance(entry, ArgumentEntry):
                 for i, ref in enumerate(entry.evidence):

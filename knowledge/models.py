@@ -71,6 +71,12 @@ class PackInfo(_Strict):
     description: NonEmpty
     essay: NonEmpty = Field(description="The essay's file, relative to the pack folder.")
     subject: str = "history"
+    question: Slug | None = Field(
+        default=None, description="Id of the entry that states the essay's own question: an "
+        "overview of the essay starts from it.")
+    conclusion: list[Slug] = Field(
+        default_factory=list, description="Ids of the entries that give the essay's conclusion, "
+        "the main one first.")
 
 
 class EssayCheck(_Strict):

@@ -105,7 +105,7 @@ async def test_one_tenant_never_sees_or_removes_anothers_schedules(make_bot: Bot
     assert listing.text.startswith("No schedules yet")
     [refused] = await bot.handle(Command(FOREIGN_TEACHER, FOREIGN_CLASS, "schedule remove",
                                          {"id": "1"}))
-    assert refused.text == "There is no schedule #1 here; see `schedule list`."
+    assert refused.text == "There is no schedule #1 here; see `/schedule list`."
     [listing] = await bot.handle(Command(TEACHER, CLASS, "schedule list", {}))
     assert listing.text.startswith("#1 on-this-day post")
 
