@@ -75,15 +75,24 @@ def test_the_essays_correction_travels_with_its_quote(kb: KnowledgeBase) -> None
     assert "Note: The essay does not give the dates." in text
 
 
-def test_every_day_of_the_year_fits_one_chat_message() -> None:
+def test_every_day_of_the_year_has_something_true_that_fits_one_chat_message() -> None:
     from knowledge.loader import load_knowledge
     shipped = load_knowledge()
     day = date(2000, 1, 1)
+    matches = set()
     while day.year == 2000:
         result = on_this_day(shipped, day.month, day.day, TODAY)
+        matches.add(result.match)
+        assert result.events, day
         assert len(result.message()) < 2000, day
         assert len(result.events) <= 3 or result.exact
+        if not result.exact:  # never presented as an anniversary
+            assert all(e.offset_days != 0 for e in result.events)
+            assert "ago today" not in result.message() and "years ago" not in result.message()
+            assert result.message().startswith(
+                f"Nothing in the essay's story happened on {result.day_name}")
         day += timedelta(days=1)
+    assert matches == {"day", "week", "nearest"}
 
 
 def test_the_week_wraps_round_the_new_year(kb: KnowledgeBase) -> None:
@@ -100,10 +109,31 @@ def test_month_and_year_only_dates_never_claim_a_day(kb: KnowledgeBase) -> None:
     assert PartialDate.parse("1924").spoken() == "1924"
 
 
-def test_nothing_near_says_so(kb: KnowledgeBase) -> None:
+def test_with_nothing_within_a_week_the_nearest_dates_either_side_are_offered(
+        kb: KnowledgeBase) -> None:
     result = on_this_day(kb, 6, 1, TODAY)
-    assert not result.exact and not result.events
-    assert "or within a week of it" in result.message()
+    assert not result.exact and result.match == "nearest"
+    # the test pack's nearest: Rapallo (16 April) before, the credit agreement (19 August) after
+    assert [(e.entry.id, e.offset_days) for e in result.events] == [
+        ("treaty-of-rapallo", -46), ("credit-agreement", 79)]
+    text = result.message()
+    assert text.startswith("Nothing in the essay's story happened on 1 June, or within a week "
+                           "of it. The nearest dates in the calendar:")
+    assert "On 16 April 1922 (46 days before 1 June): **Treaty of Rapallo**." in text
+    assert "ago" not in text
+
+
+def test_a_pack_without_any_day_dated_event_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "undated"
+    folder.mkdir()
+    (folder / "pack.yaml").write_text("name: undated\ntitle: U\ndescription: U\n"
+                                      "essay: essay.txt\n")
+    (folder / "essay.txt").write_text("Nothing dated.\n")
+    (folder / "events.yaml").write_text('- id: some-year\n  title: Some year\n  date: "1930"\n'
+                                        "  text: A year.\n  sources: [example.org]\n")
+    from knowledge.loader import load_knowledge
+    result = on_this_day(load_knowledge([folder]), 6, 1, TODAY)
+    assert not result.events and "has no events dated to the day" in result.message()
 
 
 def test_month_day_parsing_accepts_29_february_and_refuses_nonsense() -> None:
@@ -120,13 +150,18 @@ def test_cli_json_on_the_shipped_pack(capsys: pytest.CaptureFixture[str]) -> Non
     year = now.year - ((now.month, now.day) < (8, 23))
     assert data["date"] == "08-23" and data["exact"] is True
     [pact] = data["events"]
-    assert set(pact) == {"id", "date", "title", "text", "years_ago"}
+    assert set(pact) == {"id", "date", "title", "text", "years_ago", "offset_days"}
     assert (pact["id"], pact["date"], pact["years_ago"]) == ("nazi-soviet-pact", "1939-08-23",
                                                              year - 1939)
     assert main(["onthisday", "--date", "11-27", "--json"]) == 0
     fallback = json.loads(capsys.readouterr().out)
-    assert fallback["exact"] is False
+    assert (fallback["exact"], fallback["match"]) == (False, "week")
     assert fallback["events"][0]["id"] == "winter-war"
+    for asked in ("01-15", "06-01", "07-01", "10-15"):  # silent days before: now the nearest
+        assert main(["onthisday", "--date", asked, "--json"]) == 0
+        far = json.loads(capsys.readouterr().out)
+        assert (far["exact"], far["match"]) == (False, "nearest"), asked
+        assert far["events"] and all(e["offset_days"] != 0 for e in far["events"])
     assert main(["onthisday", "--date", "02-31"]) == 2
     assert "February has no day 31" in capsys.readouterr().err
     assert main(["onthisday", "--date", "08-23"]) == 0
@@ -252,6 +287,9 @@ async def test_chat_commands(kb: KnowledgeBase, tmp_path: Path) -> None:
         assert other.text.startswith("On 23 August 1939, 87 years ago: ")
         [reply] = await bot.handle(Command(actor, place, "onthisday", {"date": "11-27"}))
         assert reply.text.startswith("Nothing in the essay's story happened on 27 November")
+        assert reply.title == "This week: 27 November"
+        [reply] = await bot.handle(Command(actor, place, "onthisday", {"date": "06-01"}))
+        assert reply.title == "Nearest dates: 1 June" and "ago" not in reply.text
         [reply] = await bot.handle(Command(actor, place, "onthisday", {"date": "11-31"}))
         assert reply.private and "November has no day 31" in reply.text
         span = {"from": "1936", "to": "1939"}

@@ -31,9 +31,12 @@ def on_this_day_at(bot: StudyBot, when: datetime) -> OnThisDay:
     return on_this_day(bot.kb, when.month, when.day, when.date())
 
 
+#: The post's title: only events on the day are "on this day".
+TITLES = {"day": "On this day", "week": "This week", "nearest": "Nearest dates"}
+
+
 def on_this_day_reply(result: OnThisDay) -> Reply:
-    title = f"On this day: {result.day_name}" if result.exact else f"This week: {result.day_name}"
-    return Reply(result.message(), title=title)
+    return Reply(result.message(), title=f"{TITLES[result.match]}: {result.day_name}")
 
 
 @command("onthisday", "Events from the essay's story that happened on this day.",

@@ -193,7 +193,7 @@ async def claim(bot: StudyBot, row: Schedule, now: datetime) -> datetime | None:
 async def fire(bot: StudyBot, row: Schedule, when: datetime) -> None:
     if row.kind == "onthisday":
         result = on_this_day_at(bot, when.astimezone(ZoneInfo(row.timezone)))
-        if result.events:  # a day with nothing near it posts nothing rather than noise
+        if result.events:  # only a pack with no event dated to the day has nothing to say
             await bot.notifier.post(row.place, on_this_day_reply(result))
     elif row.kind == "revision":
         await post_channel_question(bot, row.place, row.tenant_key, row.topic, row.id, when,
