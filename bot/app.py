@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from bot.clock import Clock, SystemClock
 from bot.commands import load_commands
+from bot.commands.parse import EVERY_TOPIC, is_whole_number
 from bot.commands.registry import ACTIONS, COMMANDS, TICKERS, CommandSpec
 from bot.events import Command, Event, Press, Text
 from bot.faults import TRY_AGAIN, FaultLog, storage_unreachable
@@ -96,13 +97,13 @@ class StudyBot:
     async def _command(self, cmd: Command) -> list[Reply]:
         spec = COMMANDS.get(cmd.name)
         if spec is None:
-            return [private(f"I don't know the command `{cmd.name[:40]}`. Try `help`.")]
+            return [private(f"I don't know the command `{cmd.name[:40]}`. Try `/help`.")]
         if spec.teacher_only and not cmd.actor.is_teacher:
-            return [private(f"Sorry, only a teacher can use `{spec.name}`. "
+            return [private(f"Sorry, only a teacher can use `/{spec.name}`. "
                             "Ask your teacher if you'd like one started.")]
         args, problem = check_args(spec, cmd.args)
         if problem:
-            return [private(f"{problem}\nUsage: `{spec.usage}`")]
+            return [private(f"{problem}\nUsage: `/{spec.usage}`")]
         return await spec.handler(self, Command(cmd.actor, cmd.place, cmd.name, args))
 
     async def _press(self, press: Press) -> list[Reply]:
@@ -128,17 +129,19 @@ def check_args(spec: CommandSpec, raw: Any) -> tuple[dict[str, str], str | None]
     for key, value in dict(raw).items():
         option = known.get(key)
         if option is None:
-            return {}, f"`{spec.name}` has no option `{str(key)[:30]}`."
+            return {}, f"`/{spec.name}` has no option `{str(key)[:30]}`."
         text = _clean(str(value))
         if not text:
             continue
+        if option.kind == "topic" and text.lower() in EVERY_TOPIC:
+            continue  # "all": no one topic, which is what leaving it out means
         if option.kind == "int":
-            if not text.lstrip("-").isdigit():
+            if not is_whole_number(text):
                 return {}, f"`{key}` must be a whole number, not `{text[:20]}`."
             number = int(text)
             if (option.min is not None and number < option.min) or (
                     option.max is not None and number > option.max):
-                return {}, f"`{key}` must be from {option.min} to {option.max}."
+                return {}, f"`{key}` must be {allowed_range(option.min, option.max)}."
             text = str(number)
         elif option.kind == "choice" and text.lower() not in option.choices:
             return {}, f"`{key}` must be one of: {', '.join(option.choices)}."
@@ -147,8 +150,17 @@ def check_args(spec: CommandSpec, raw: Any) -> tuple[dict[str, str], str | None]
         args[key] = text
     missing = [o.name for o in spec.options if o.required and o.name not in args]
     if missing:
-        return {}, f"`{spec.name}` needs `{missing[0]}`."
+        return {}, f"`/{spec.name}` needs `{missing[0]}`."
     return args, None
+
+
+def allowed_range(low: int | None, high: int | None) -> str:
+    """"from 1 to 50", "1 or more", "50 or less": the bounds a number must keep to."""
+    if low is not None and high is not None:
+        return f"from {low} to {high}"
+    if low is not None:
+        return f"{low} or more"
+    return f"{high} or less"
 
 
 def _clean(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -53,3 +54,29 @@ class Reply:
 def private(text: str, **kwargs: object) -> Reply:
     """A short reply only the asker sees: errors, confirmations, refusals."""
     return Reply(text=text, private=True, **kwargs)  # type: ignore[arg-type]
+
+
+# --- The text's markup ----------------------------------------------------------------------
+# Reply text is written in a small Markdown subset, which each adapter renders its own way
+# (Discord shows it as is, Slack as mrkdwn, the terminal in ANSI or plain). Commands are
+# written the way the terminal and Discord take them, as a code span with a slash
+# (`/quiz solo`); ``bot.commands.registry.write_commands`` rewrites them for a platform that
+# takes them otherwise.
+
+BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+UNDERLINE = re.compile(r"__(?=\S)(.+?)(?<=\S)__")
+STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+CODE = re.compile(r"`([^`\n]+)`")
+HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.MULTILINE)
+
+
+def plain_text(text: str) -> str:
+    """The text with its markup taken out: for a terminal without styles, or a log."""
+    for pattern in (HEADING, BOLD, UNDERLINE, STRIKE, CODE):
+        text = pattern.sub(r"\1", text)
+    return text
+
+
+def count_of(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 question``, ``2 questions``: a count with its noun in the right number."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

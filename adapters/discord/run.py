@@ -9,6 +9,8 @@ import logging
 import signal
 import sys
 
+import aiohttp
+
 from adapters.discord.client import create_client, run_client
 from adapters.discord.config import ConfigError, DiscordConfig
 from bot.app import StudyBot
@@ -42,4 +44,8 @@ def main(args: argparse.Namespace | None = None) -> int:
         asyncio.run(serve(config))
     except KeyboardInterrupt:
         return 130
+    except (aiohttp.ClientConnectionError, TimeoutError) as error:  # no network, a bad host
+        print(f"studybot: cannot reach Discord at {config.api_base}: {error or 'timed out'}",
+              file=sys.stderr)
+        return 1
     return 0

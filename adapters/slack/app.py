@@ -28,6 +28,7 @@ from adapters.slack.config import BOT_SCOPES, SlackConfig
 from adapters.slack.delivery import Target, can_post, deliver
 from adapters.slack.notifier import Clients, SlackNotifier, message_ref, web_client
 from adapters.slack.people import PLATFORM, People, group_id
+from adapters.slack.render import SLASH_COMMAND
 from adapters.slack.storage import SeenEvents
 from bot.app import StudyBot, check_args
 from bot.commands.parse import ParseError, parse_command_line
@@ -38,7 +39,6 @@ from bot.replies import Reply, private
 
 log = logging.getLogger(__name__)
 
-SLASH_COMMAND = "/study"
 #: Seconds the bot may work on a command or click before acknowledging it (Slack allows 3).
 ACK_BUDGET = 2.0
 EVENTS_PATH = "/slack/events"
@@ -46,7 +46,7 @@ HEALTH_PATH = "/healthz"
 #: Every action id the core makes: ``<prefix>:<part>:...`` (see bot.commands.registry.action).
 ACTION_IDS = re.compile(r"^[A-Za-z][\w-]*(:.*)?$")
 _MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
-SLACK_HINT = "On Slack, type each command after `/study`, e.g. `/study quiz solo`."
+SLACK_HINT = f"On Slack, type each command after `{SLASH_COMMAND}`, e.g. `/quiz solo`."
 #: Commands after which the bot posts in the channel on its own (so it must be able to).
 POSTS_LATER = frozenset({"quiz start", "schedule add"})
 CANNOT_POST_HERE = ("I can't post in this channel, so I can't run that here. Invite me first "

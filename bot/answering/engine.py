@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from bot.answering.dates import QueryDate, date_match, parse_iso
+from bot.answering.dates import QueryDate, date_match, entry_bounds, parse_iso
 from bot.answering.english import names_a_thing, topicality, zipf
 from bot.answering.reading import Reading, read
 from bot.answering.text import DEMONYMS, GENERIC, META, fold, stem, terms, word_set
@@ -35,6 +35,7 @@ NAME_WEIGHT, TEXT_WEIGHT, QUOTE_WEIGHT = 3.0, 1.0, 0.5
 K1, B = 1.2, 0.75
 CANDIDATES = 20
 RELATED_CACHE = 10_000
+TERMS_REMEMBERED = 50_000  # question words read, kept for the next question
 #: How many of a term's postings (strongest first) gathering reads.
 POSTINGS_READ = 2000
 #: Above this many index words, spelling correction looks only at words of the same first
@@ -65,8 +66,25 @@ SYNONYM_GROUPS = (
     "book write",
     "army military",
     "peasant peasantry farmer",
-    "prolong longer",
+    "prolong longer drag extend lengthen",
     "roosevelt fdr",
+    # how students paraphrase the language of argument
+    "help aid assist intervene intervention backing",
+    "weaken damage undermine harm cripple",
+    "tactic tactical pragmatic expedient calculating",
+    "shift change reversal reverse switch",
+    "genuine sincere",
+    "sacrifice cost price",
+    "fear threat afraid",
+    "trust distrust mistrust suspicion",
+    "ally alliance allied allies",
+    "enemy enemies foe foes",
+    "win victory victorious",
+    "fail failure failed collapse",
+    "prepare preparation ready",
+    "industry industrial industrialisation industrialise",
+    "economy economic",
+    "murder murdered assassinate",
 )
 BACKGROUND_SHARE = 0.45  # a word in more entries than this is about the whole essay
 SOFT = 0.35  # the weight of a soft word: one that asks, or that the whole essay is about
@@ -96,6 +114,7 @@ class Match:
     cover: float
     name: float
     date: float
+    distinct: float = 0.0  # the rarest question word the entry contains (its idf)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +124,7 @@ class Term:
     term: str
     weight: float  # its share of the question: idf, less for soft words
     variants: tuple[tuple[str, float], ...]  # (index term, credit): itself, synonyms
+    idf: float = 0.0  # of the index term it is read as
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +200,7 @@ class AnswerEngine:
         self._build_postings(weighted)
         self.max_idf = max(self.idf.values(), default=1.0)
         self._related: dict[str, list[Entry]] = {}
+        self._terms: dict[str, tuple[Term, str | None]] = {}
         self.by_length: dict[tuple[int, str], list[str]] = defaultdict(list)
         initials = len(self.idf) > SAME_INITIAL_ABOVE
         for term in self.idf:
@@ -191,6 +212,11 @@ class AnswerEngine:
                 last = parse_iso(doc.entry.end_date)[0] if doc.entry.end_date else first
                 for year in range(first, last + 1):
                     self.events_by_year[year].append(number)
+        spans = [entry_bounds(d.entry.date, d.entry.end_date) for d in self.docs
+                 if isinstance(d.entry, EventEntry)]
+        #: The packs' story: from its first event's first day to its last event's last.
+        self.story = (min((s[0] for s in spans), default=(1, 1, 1)),
+                      max((s[1] for s in spans), default=(9999, 12, 31)))
         #: The years the packs' events cover: where a two-digit year ("17/9/39") is read.
         self.years = range(min(self.events_by_year, default=1900),
                            max(self.events_by_year, default=1999) + 1)
@@ -202,6 +228,8 @@ class AnswerEngine:
                 if doc.entry not in self.names[tuple(name.split())]:
                     self.names[tuple(name.split())].append(doc.entry)
         self.longest_name = max((len(n) for n in self.names), default=1)
+        #: Every word that is part of some entry's title or alias: the packs' names.
+        self.name_vocabulary = frozenset(t for doc in self.docs for t in doc.name_terms)
         self.core = self._core_terms()
         #: The entries the essay's question names (its subject: Stalin).
         self.core_entries = frozenset(
@@ -283,6 +311,13 @@ class AnswerEngine:
         term = self._read_term(word, {})
         return term.variants[0][0] if term.variants else term.term
 
+    def spelled(self, word: str) -> str:
+        """A misspelt word as the index word it was meant for ("consistant" -> "consistent");
+        any other word as it is."""
+        fixed: dict[str, str] = {}
+        self._read_term(word, fixed)
+        return fixed.get(word, word)
+
     def mentions(self, reading: Reading) -> list[Entry]:
         """The entries the question names (by a title or an alias), in the order named.
 
@@ -305,6 +340,19 @@ class AnswerEngine:
                 named.append((start, _likeliest(entries, said[start:start + size])))
         ordered = {e.id: e for _, e in sorted(named, key=lambda pair: pair[0])}
         return list(ordered.values())
+
+    def lacks_a_name(self, reading: Reading, entry: Entry) -> bool:
+        """Whether the question names something ("american", "league") the packs have a name
+        for, but this entry never says: then it is not what the question is about."""
+        doc = self.docs[self.numbers[entry.id]]
+        for word in dict.fromkeys(reading.words.content):
+            term = self._read_term(word, {})
+            if not term.variants or term.term in self.core or word in GENERIC or word in META:
+                continue
+            said = any(v in doc.all_terms for v, _ in term.variants)
+            if not said and term.variants[0][0] in self.name_vocabulary and names_a_thing(word):
+                return True
+        return False
 
     def search(self, question: str | Reading, also: Iterable[str] = ()) -> Search:
         """The question's ranked matches; ``also`` names entries to rank whether or not
@@ -339,13 +387,25 @@ class AnswerEngine:
                       tuple(unknown))
 
     def _read_term(self, word: str, corrected: dict[str, str]) -> Term:
-        """The word's index term (spelling corrected if need be), weight and synonyms."""
-        term, credit = stem(word), 1.0
+        """The word's index term (spelling corrected if need be), weight and synonyms.
+
+        Remembered per word: every judgement of a question reads its words again.
+        """
+        known = self._terms.get(word)
+        if known is None:
+            if len(self._terms) >= TERMS_REMEMBERED:
+                self._terms.clear()
+            known = self._terms[word] = self._new_term(word)
+        if known[1] is not None:
+            corrected[word] = known[1]
+        return known[0]
+
+    def _new_term(self, word: str) -> tuple[Term, str | None]:
+        term, credit, fixed = stem(word), 1.0, None
         if term not in self.idf and not word.isdigit() and not zipf(word):
             # only a word English does not know is a misspelling: "litvonov", not "weather"
             fixed = self.correct(term)
             if fixed is not None:
-                corrected[word] = fixed
                 term, credit = fixed, CORRECTED_CREDIT
         soft = SOFT if (word in SOFT_WORDS or word in GENERIC or word in META
                         or term in self.core) else 1.0
@@ -361,7 +421,8 @@ class AnswerEngine:
         else:  # one that describes: the rarer in English, the more it says
             weight = self.max_idf * UNKNOWN_WEIGHT * DESCRIBING_WEIGHT * max(
                 DESCRIBING_FLOOR, topicality(word))
-        return Term(term, weight * soft, tuple(variants))
+        main = self.idf.get(variants[0][0], 0.0) if variants else 0.0
+        return Term(term, weight * soft, tuple(variants), main), fixed
 
     def correct(self, term: str) -> str | None:
         """The index word nearest a misspelt one (1 edit from 5 letters, 2 from 8), or None.
@@ -417,12 +478,16 @@ class AnswerEngine:
               asked: QueryDate | None, hints: frozenset[str], said: dict[str, float],
               total_asked: float) -> Match:
         doc = self.docs[number]
-        credits = [_credit(t, doc) for t in query]
-        got = sum(t.weight * c for t, c in zip(query, credits, strict=True))
-        # a word the knowledge base knows but this entry lacks is evidence against it
-        missing = sum(t.weight for t, c in zip(query, credits, strict=True)
-                      if c == 0 and t.variants)
-        total = sum(t.weight for t in query) + MISSING_PENALTY * missing
+        got = missing = total = distinct = 0.0
+        for term in query:
+            credit = _credit(term, doc)
+            got += term.weight * credit
+            total += term.weight
+            if credit > 0:
+                distinct = max(distinct, term.idf)  # the rarest word it has
+            elif term.variants:  # a word the packs know but this entry lacks: against it
+                missing += term.weight
+        total += MISSING_PENALTY * missing
         cover = got / total if total else 0.0
         named = self._name_cover(doc, said, total_asked)
         fuzzy = max(fuzz.token_sort_ratio(phrase, n) for n in doc.names) / 100 if phrase else 0.0
@@ -438,7 +503,8 @@ class AnswerEngine:
         confidence = C_COVER * cover + C_NAME * named + C_FUZZ * fuzzy + W_DATE * dated
         if asked is not None and not query:
             score = confidence = dated  # a bare date: the event on it, if any
-        return Match(doc.entry, round(score, 4), round(confidence, 4), cover, named, dated)
+        return Match(doc.entry, round(score, 4), round(confidence, 4), cover, named, dated,
+                     distinct)
 
     def _name_cover(self, doc: _Doc, said: dict[str, float], asked: float) -> float:
         """How closely the question and the entry's best name say the same words (Dice).
@@ -474,7 +540,7 @@ class AnswerEngine:
         if len(found) < limit:  # the entries sharing a topic whose words its name shares most
             seen = {entry.id, *(e.id for e in found)}
             tags = set(entry.tags)
-            words = [Term(t, self.idf[t], ((t, 1.0),))
+            words = [Term(t, self.idf[t], ((t, 1.0),), self.idf[t])
                      for t in dict.fromkeys(terms(entry.title)) if t in self.idf]
             scores = self._gather(words)
             for number, _ in heapq.nlargest(CANDIDATES, scores.items(), key=lambda i: i[1]):

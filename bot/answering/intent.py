@@ -38,6 +38,7 @@ _AGAINST = re.compile(r"\b(?:inconsisten\w*|not consistent|wasn ?t consistent|ag
 _QUALIFIED = re.compile(r"\b(?:qualif\w*|caveats?|nuance\w*|limits? to|limitations?|partly|"
                         r"partially|mixed|complicat\w*|on the other hand|middle ground)\b")
 _FOR = re.compile(r"\b(?:consisten\w*|for|in favou?r|supports?)\b")
+_CONSISTENCY = re.compile(r"\b(?:in)?consisten\w*|\bcontradict\w*|\bhypocri\w*")
 #: Asking for the arguments themselves, not a verdict ("how was it consistent" vs "was it").
 _LISTING = re.compile(r"\b(?:arguments?|evidence|points?|reasons?|ways?|examples?|case|"
                       r"factors?|show\w*|prove\w*|list|give|outline|what|which|how)\b")
@@ -78,7 +79,7 @@ ENTRY = Intent()
 
 
 def detect(reading: Reading, engine: AnswerEngine) -> Intent:
-    words = reading.words.words
+    words = [engine.spelled(w) for w in reading.words.words]
     text = " ".join(words)
     topical = topical_words(reading, engine)
     named = engine.mentions(reading)
@@ -97,8 +98,8 @@ def detect(reading: Reading, engine: AnswerEngine) -> Intent:
     if between is not None:
         return Intent("period", date=between)
     doubt = bool(_DOUBT.search(text))
-    if topical:
-        side = _side(text) if _FOR.search(text) or _AGAINST.search(text) else ""
+    if topical:  # "how does spain show consistency": that topic's argument on that side
+        side = _side(text) if _CONSISTENCY.search(text) else ""
         return Intent(side=side, doubt=doubt)
     if doubt and "essay" in words:
         return Intent("corrections")

@@ -25,11 +25,15 @@ from knowledge.models import ArgumentEntry, PersonEntry, TermEntry
 SURE_AT = 0.58
 CLOSE_AT = 0.45
 SUGGEST_AT = 0.3
+#: A close answer must contain a word of the question this rare (idf: in about one entry in
+#: ten or fewer) and every name the question gives, or it is a guess.
+DISTINCT_AT = 2.0
 #: Words that ask for reasons: answered by the argument that explains what they name.
 WHY = frozenset({"why", "reason", "reasons", "motive", "motives", "motivation", "extent",
                  "link", "links", "linked", "connect", "connection", "relationship", "justify",
                  "justified", "justification", "purpose"})
 SIDE_DEPTH = 8  # how far down the ranking an argument on the asked side is looked for
+DOUBT_SLACK = 0.1  # how much less of the question a corrected entry may cover than the best
 
 
 def answer(engine: AnswerEngine, question: str | Reading) -> Answer:
@@ -88,7 +92,8 @@ def _best_entry(engine: AnswerEngine, reading: Reading, found: Search,
                    if m.confidence >= SUGGEST_AT and m.entry.id != best.entry.id)[:2]
     if best.confidence >= SURE_AT:
         return entry_answer(engine, best.entry, question=text, found=found)
-    if best.confidence >= CLOSE_AT:
+    if best.confidence >= CLOSE_AT and best.distinct >= DISTINCT_AT \
+            and not engine.lacks_a_name(reading, best.entry):
         return entry_answer(engine, best.entry, question=text, confidence="close", found=found,
                             others=others)
     suggestions = tuple(m.entry for m in found.matches[:3] if m.confidence >= SUGGEST_AT)
@@ -124,14 +129,17 @@ def _role(engine: AnswerEngine, reading: Reading, found: Search) -> Match | None
     if subject is None:
         return None
     ranked = engine.search(reading, also=[subject.id]).matches
-    return next(m for m in ranked if m.entry.id == subject.id)
+    found_it = next(m for m in ranked if m.entry.id == subject.id)
+    return replace(found_it, confidence=max(found_it.confidence, SURE_AT))  # named outright
 
 
 def _corrected(found: Search, doubt: bool) -> Match | None:
     """For "is 75% of officers right": the best entry with a correction note, if any."""
     if not doubt:
         return None
-    noted = [m for m in found.matches[:SIDE_DEPTH] if m.entry.note and m.confidence >= CLOSE_AT]
+    best = found.best
+    noted = [m for m in found.matches[:SIDE_DEPTH] if m.entry.note and m.confidence >= CLOSE_AT
+             and best is not None and m.cover >= best.cover - DOUBT_SLACK]
     return max(noted, key=lambda m: m.cover, default=None)
 
 

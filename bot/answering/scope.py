@@ -16,16 +16,17 @@ its own evidence:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.answering.dates import QueryDate, entry_bounds
+from bot.answering.dates import QueryDate
 from bot.answering.engine import AnswerEngine, Search
 from bot.answering.english import names_a_thing
 from bot.answering.intent import Intent, topical_words
 from bot.answering.reading import Reading
 from bot.answering.text import META, STOP_WORDS, word_set
-from knowledge.models import EventEntry, WorkEntry
+from knowledge.models import WorkEntry
 
 Reason = Literal["", "chat", "period", "foreign", "nothing"]
 
@@ -35,6 +36,13 @@ hi hello hey hiya heya howdy sup morning evening afternoon gm gn thanks thank ch
 goodbye cya ttyl you your yourself youre yours bot robot ai chatbot chatgpt gpt alive human
 sentient joke jokes riddle poem song sing dance bored
 """)
+#: Things one asks a person, not an essay: "can you speak french", "translate hello".
+CHAT_VERBS = word_set("""
+speak sing dance play cook code translate feel love eat sleep dream marry hate smell taste
+swim drive joke rap draw paint
+""")
+_UTILITY = re.compile(r"\bwhat (?:time|day) is it\b|\bwhat(?: is|s) the (?:time|date|weather)\b|"
+                      r"\bweather\b|\btoday'?s date\b")
 #: Words that may join them without making the question about anything ("are you a bot").
 CHAT_FILLER = word_set("""
 good great cool nice awesome amazing lovely perfect brilliant welcome sorry night day there
@@ -77,6 +85,10 @@ def judge(reading: Reading, found: Search, engine: AnswerEngine, intent: Intent)
 
 def is_chat(words: list[str], known: list[str]) -> bool:
     """Chit-chat: talk to or about the bot, greetings, thanks, and no topic of the essay."""
+    if _UTILITY.search(" ".join(words)) or (
+            {"you", "your"} & set(words) and CHAT_VERBS.intersection(words)) or (
+            CHAT_VERBS.intersection(words[:1])):
+        return True
     if not any(w in CHAT_WORDS for w in words):
         return False
     return not known or all(w in CHAT_WORDS or w in CHAT_FILLER or w in STOP_WORDS
@@ -89,9 +101,8 @@ def _covered(asked: QueryDate, engine: AnswerEngine) -> bool:
     if asked.year is None and asked.until is None:
         return True  # "23 august": some year
     low, high = asked.bounds
-    spans = [entry_bounds(e.date, e.end_date) for e in engine.by_id.values()
-             if isinstance(e, EventEntry)]
-    if spans and min(s[0] for s in spans) <= high and low <= max(s[1] for s in spans):
+    first, last = engine.story
+    if first <= high and low <= last:
         return True
     return asked.until is None and any(
         isinstance(e, WorkEntry) and e.year == asked.year for e in engine.by_id.values())

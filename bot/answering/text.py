@@ -181,8 +181,8 @@ criticize judge weigh agree disagree agreed extent far degree importance importa
 significance significant relevance relevant valid validity accurate accuracy reliable
 reliability convincing convince view views statement interpretation interpretations claim
 claims claimed opinion opinions perspective perspectives position stance verdict judgement
-judgment answer answers question questions essay essays paragraph paragraphs intro
-introduction conclusion conclusions conclude concluded point points evidence example
+judgment answer answers question questions essay essays paragraph paragraphs conclusion conclusions
+conclude concluded point points evidence example
 examples factor factors reason reasons cause causes caused consequence consequences effect
 effects impact impacts result results outcome outcomes aim aims motive motives motivation
 motivations purpose purposes goal goals role roles part parts nature aspect aspects feature
@@ -221,7 +221,7 @@ instead rather overall together apart mainly finally initially originally eventu
 bullet bullets structure structured paragraph typo typos mistake mistakes error errors
 inaccuracy inaccuracies inaccurate factual factually chronology treatment counterargument
 counterarguments counter timeline timelines drive driven drove driving motivate motivated
-pursuit pursue pursued pursuing
+pursuit pursue pursued pursuing worth worthwhile favour favor favourable favorable
 """)
 
 #: Words about the essay and arguing, not about a topic of it: an essay's question in its
@@ -240,7 +240,7 @@ realist realism opportunist opportunism principled principle principles cynical 
 proactive planned planning end ending
 beginning structure middle ground qualified qualify qualification qualifications caveat
 caveats counterargument counterarguments counter diplomacy diplomatic relations strongest
-weakest deal
+weakest deal book books
 """)
 
 #: The same words as index terms (stemmed), for words read through spelling correction.

@@ -20,6 +20,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commands.parse import id_numbers
 from bot.events import Actor, Place, Press
 from bot.quiz.answers import GONE, AnswerWriter
 from bot.quiz.bank import Question, question_bank
@@ -39,7 +40,7 @@ from bot.quiz.records import record_misses
 from bot.quiz.render import final_reply, question_reply, reveal_reply
 from bot.quiz.scoring import points
 from bot.quiz.writes import quiz_transaction
-from bot.replies import Reply, private
+from bot.replies import Reply, count_of, private
 from bot.storage.sql import insert_or_ignore
 
 if TYPE_CHECKING:
@@ -135,12 +136,12 @@ async def start(bot: StudyBot, actor: Actor, place: Place, settings: QuizSetting
         return [private(_ALREADY)]
     await open_question(bot, quiz.id, 0)
     short = f" (only {len(picked)} on this topic)" if len(picked) < settings.questions else ""
-    pace = "I move on by myself" if settings.pace == AUTO else "you move on with `quiz next`"
-    return [private(f"Quiz #{quiz.id} started: {len(picked)} questions{short}, "
-                    f"{settings.seconds} s each; {pace}. `quiz pause`, `quiz stop` any time.")]
+    pace = "I move on by myself" if settings.pace == AUTO else "you move on with `/quiz next`"
+    return [private(f"Quiz #{quiz.id} started: {count_of(len(picked), 'question')}{short}, "
+                    f"{settings.seconds} s each; {pace}. `/quiz pause`, `/quiz stop` any time.")]
 
 
-_ALREADY = ("A quiz is already running in this channel. `quiz stop` ends it, "
+_ALREADY = ("A quiz is already running in this channel. `/quiz stop` ends it, "
             "or start yours in another channel.")
 
 
@@ -165,7 +166,7 @@ async def next_question(bot: StudyBot, place: Place) -> list[Reply]:
         if quiz is None:
             return [private("There is no quiz running in this channel.")]
         if quiz.state == PAUSED:
-            return [private("The quiz is paused: `quiz resume` first.")]
+            return [private("The quiz is paused: `/quiz resume` first.")]
         open_row = await _open_row(session, quiz)
     if open_row is not None:
         await reveal(bot, open_row)
@@ -200,7 +201,7 @@ async def pause(bot: StudyBot, place: Place) -> list[Reply]:
         if quiz is None:
             return [private("There is no quiz running in this channel.")]
         if quiz.state == PAUSED:
-            return [private("The quiz is already paused. `quiz resume` carries on.")]
+            return [private("The quiz is already paused. `/quiz resume` carries on.")]
         row = await _open_row(session, quiz)
         question = await session.get(QuizQuestion, row) if row is not None else None
         if question is not None and question.deadline is not None:
@@ -467,14 +468,9 @@ async def _run_all(bot: StudyBot, steps: list[Coroutine[Any, Any, None]]) -> Non
 
 async def answer(bot: StudyBot, press: Press, parts: list[str]) -> list[Reply]:
     """A student's button press ``quiz:<session>:<question>:<option>``, confirmed privately."""
-    numbers = _numbers(parts, 3)
+    numbers = id_numbers(parts, 3)
     if numbers is None:
         return [private(GONE)]
     session_id, position, choice = numbers
     return await bot.service(AnswerWriter).submit(press.actor, session_id, position, choice)
 
-
-def _numbers(parts: list[str], count: int) -> tuple[int, ...] | None:
-    if len(parts) != count or not all(p.isdigit() and len(p) < 10 for p in parts):
-        return None
-    return tuple(int(p) for p in parts)

@@ -51,7 +51,7 @@ MAX_PER_TENANT = 50
          Option("time", "HH:MM, 24-hour.", kind="time", required=True),
          Option("days", "e.g. mon,wed or mon-fri or weekdays or daily (default daily).",
                 kind="days"),
-         Option("timezone", "An IANA time zone (default: the class's, see `settings timezone`).",
+         Option("timezone", "An IANA time zone (default: the class's, see `/settings timezone`).",
                 kind="timezone"),
          Option("topic", "Only questions on this topic (revision and quiz).", kind="topic"),
          teacher_only=True)
@@ -134,7 +134,7 @@ async def schedule_list(bot: StudyBot, cmd: Command) -> list[Reply]:
         rows = (await session.execute(select(Schedule).where(
             Schedule.tenant_key == cmd.actor.tenant_key).order_by(Schedule.id))).scalars().all()
     if not rows:
-        return [private("No schedules yet. Add one with `schedule add revision 09:00 weekdays`.")]
+        return [private("No schedules yet. Add one with `/schedule add revision 09:00 weekdays`.")]
     lines = []
     for row in rows:
         zone = ZoneInfo(row.timezone)
@@ -144,7 +144,7 @@ async def schedule_list(bot: StudyBot, cmd: Command) -> list[Reply]:
     return [private("\n".join(lines), title="Schedules")]
 
 
-@command("schedule remove", "Stop a schedule (its number is in `schedule list`). Teachers only.",
+@command("schedule remove", "Stop a schedule (its number is in `/schedule list`). Teachers only.",
          Option("id", "The schedule's number.", kind="int", required=True, min=1,
                 max=2_000_000_000), teacher_only=True)
 async def schedule_remove(bot: StudyBot, cmd: Command) -> list[Reply]:
@@ -153,7 +153,7 @@ async def schedule_remove(bot: StudyBot, cmd: Command) -> list[Reply]:
         gone = await session.execute(delete(Schedule).where(
             Schedule.id == number, Schedule.tenant_key == cmd.actor.tenant_key))
     if gone.rowcount != 1:  # type: ignore[attr-defined]
-        return [private(f"There is no schedule #{number} here; see `schedule list`.")]
+        return [private(f"There is no schedule #{number} here; see `/schedule list`.")]
     return [private(f"Removed schedule #{number}.")]
 
 
@@ -193,7 +193,7 @@ async def claim(bot: StudyBot, row: Schedule, now: datetime) -> datetime | None:
 async def fire(bot: StudyBot, row: Schedule, when: datetime) -> None:
     if row.kind == "onthisday":
         result = on_this_day_at(bot, when.astimezone(ZoneInfo(row.timezone)))
-        if result.events:  # a day with nothing near it posts nothing rather than noise
+        if result.events:  # only a pack with no event dated to the day has nothing to say
             await bot.notifier.post(row.place, on_this_day_reply(result))
     elif row.kind == "revision":
         await post_channel_question(bot, row.place, row.tenant_key, row.topic, row.id, when,

@@ -19,6 +19,7 @@ from bot.events import Place
 from bot.replies import Choice, Reply
 from bot.storage.db import Database
 from knowledge.loader import KnowledgeBase
+from tests.adapters.process import failed_start, free_port
 from tests.fakes.discord_harness import STUDENT, TEACHER, DiscordBot, start_bot
 from tests.fakes.discord_server import EPHEMERAL, FakeDiscord
 
@@ -209,6 +210,17 @@ def test_run_without_a_token_says_what_to_set() -> None:
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "DISCORD_TOKEN" in result.stderr
+
+
+def test_no_network_at_start_is_one_line_and_a_failure(tmp_path: Path) -> None:
+    """Discord unreachable (no network, a wrong DISCORD_API_BASE): one line, exit 1."""
+    closed = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"DISCORD_TOKEN": "a-token", "DISCORD_API_BASE": f"http://127.0.0.1:{closed}/api/v10",
+            "STUDYBOT_DATA_DIR": str(tmp_path)}
+    assert failed_start("discord", env).startswith(
+        f"studybot: cannot reach Discord at http://127.0.0.1:{closed}/api/v10: "
+        f"Cannot connect to host 127.0.0.1:{closed}")
 
 
 async def test_a_quiz_is_not_started_where_the_bot_cannot_post(discord_bot: DiscordBot) -> None:
