@@ -34,12 +34,42 @@ class Attachment:
     mime: str = "image/png"
 
 
+PartKind = Literal["heading", "text", "item", "quote", "correction", "context"]
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One piece of a structured reply, which each adapter lays out its own way: a heading,
+    body text, a list item, an essay passage (quoted verbatim), a correction of the essay, or
+    small print (a source, a historian, a date's note)."""
+
+    kind: PartKind
+    text: str
+
+    @property
+    def plain(self) -> str:
+        """The part as a line of plain text: how ``Reply.text`` and the terminal show it."""
+        if self.kind == "item":
+            return f"- {self.text}"
+        if self.kind == "quote":
+            return f'From the essay: "{self.text}"'
+        if self.kind == "correction":
+            return f"Correction: {self.text}"
+        return self.text
+
+
+def plain_parts(parts: tuple[Part, ...]) -> str:
+    return "\n".join(part.plain for part in parts)
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     """One message. ``private`` means only the person who acted sees it (ephemeral).
 
     ``replace`` asks the adapter to edit the message whose button was pressed instead of
-    posting a new one.
+    posting a new one. ``parts``, when given, is the same message as ``text`` in structured
+    form (an answer's heading, passage and correction); ``text`` stays complete, for
+    notifications, screen readers and adapters that show plain text.
     """
 
     text: str
@@ -49,6 +79,7 @@ class Reply:
     replace: bool = False
     title: str | None = None
     fields: tuple[tuple[str, str], ...] = field(default=())
+    parts: tuple[Part, ...] = ()
 
 
 def private(text: str, **kwargs: object) -> Reply:

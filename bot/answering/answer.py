@@ -14,6 +14,7 @@ from typing import Literal
 
 from bot.answering.dates import readable_span
 from bot.answering.engine import AnswerEngine, Search
+from bot.replies import Part, plain_parts
 from knowledge.loader import collapse
 from knowledge.models import ArgumentEntry, Entry, EventEntry, WorkEntry
 
@@ -45,8 +46,8 @@ class Answer:
     question: str
     kind: AnswerKind
     confidence: Confidence
-    lead: str
-    more: str = ""
+    lead_parts: tuple[Part, ...]
+    more_parts: tuple[Part, ...] = ()
     entries: tuple[Entry, ...] = ()
     links: tuple[Entry, ...] = ()
     views: tuple[tuple[str, str], ...] = ()
@@ -76,9 +77,22 @@ class Answer:
         return self.links if self.answered else ()
 
     @property
+    def lead(self) -> str:
+        return plain_parts(self.lead_parts)
+
+    @property
+    def more(self) -> str:
+        return plain_parts(self.more_parts)
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """The whole answer, structured."""
+        return self.lead_parts + self.more_parts
+
+    @property
     def text(self) -> str:
-        """The whole answer: the lead and everything "More" would add."""
-        return _fit(f"{self.lead}\n{self.more}" if self.more else self.lead)
+        """The whole answer as plain text: the lead and everything "More" would add."""
+        return _fit(plain_parts(self.parts))
 
 
 def entry_answer(engine: AnswerEngine, entry: Entry, *, question: str = "",
@@ -88,7 +102,7 @@ def entry_answer(engine: AnswerEngine, entry: Entry, *, question: str = "",
     related = tuple(engine.related(entry))
     lead, more = entry_parts(engine, entry, related, found)
     if confidence == "close":
-        lead = f"{CLOSEST}\n{lead}"
+        lead = (Part("context", CLOSEST), *lead)
     score = found.best.confidence if found is not None and found.best is not None else 1.0
     return Answer(question or entry.title, "entry", confidence, lead, more, (entry,),
                   others if confidence == "close" else related, view=f"entry:{entry.id}",
@@ -96,28 +110,28 @@ def entry_answer(engine: AnswerEngine, entry: Entry, *, question: str = "",
 
 
 def entry_parts(engine: AnswerEngine, entry: Entry, related: tuple[Entry, ...],
-                found: Search | None = None) -> tuple[str, str]:
+                found: Search | None = None) -> tuple[tuple[Part, ...], tuple[Part, ...]]:
     """The lead (heading, first sentences, correction) and the rest of one entry."""
     first, rest = lead_sentences(entry.text)
-    lead = [_heading(entry), first]
+    lead = [Part("heading", _heading(entry)), Part("text", first)]
     note = correction(entry)
     if note:
-        lead.append(f"Correction: {note}")
-    more = [rest] if rest else []
+        lead.append(Part("correction", note))
+    more = [Part("text", rest)] if rest else []
     if isinstance(entry, EventEntry) and entry.date_note:
-        more.append(f"On the date: {entry.date_note}")
+        more.append(Part("context", f"On the date: {entry.date_note}"))
     historian = _historian(entry, engine)
     if historian:
-        more.append(historian)
-    more += [f'From the essay: "{shorten(quote)}"' for quote in entry.quotes[:2]]
+        more.append(Part("context", historian))
+    more += [Part("quote", shorten(quote)) for quote in entry.quotes[:2]]
     if not entry.quotes and entry.sources:
-        more.append(f"Source: {'; '.join(entry.sources[:2])}")
+        more.append(Part("context", f"Source: {'; '.join(entry.sources[:2])}"))
     if related:
-        more.append("Related: " + "; ".join(e.title for e in related))
+        more.append(Part("context", "Related: " + "; ".join(e.title for e in related)))
     if found is not None and found.corrected:
         fixes = ", ".join(f"{w} -> {t}" for w, t in list(found.corrected.items())[:3])
-        more.append(f"(I read your question with: {fixes})")
-    return "\n".join(lead), "\n".join(more)
+        more.append(Part("context", f"(I read your question with: {fixes})"))
+    return tuple(lead), tuple(more)
 
 
 def sentences(text: str) -> list[str]:
@@ -177,11 +191,17 @@ def _historian(entry: Entry, engine: AnswerEngine) -> str | None:
 def dont_know(question: str, suggestions: tuple[Entry, ...], score: float = 0.0) -> Answer:
     """Honest abstention, with the nearest entries as "did you mean"."""
     if suggestions:
-        lead = "\n".join([f"{DONT_KNOW} Did you mean:", *(f"- {e.title}" for e in suggestions)])
+        lead = (Part("text", f"{DONT_KNOW} Did you mean:"),
+                *(Part("item", e.title) for e in suggestions))
     else:
-        lead = (f"{DONT_KNOW} Try asking about a person, event or idea it covers, for "
-                f"example: {EXAMPLE}")
+        lead = (Part("text", f"{DONT_KNOW} Try asking about a person, event or idea it covers, "
+                             f"for example: {EXAMPLE}"),)
     return Answer(question, "none", "none", lead, links=suggestions, score=score)
+
+
+def said(text: str) -> tuple[Part, ...]:
+    """A one-part answer: a refusal, a greeting."""
+    return (Part("text", text),)
 
 
 def shorten(quote: str, limit: int = QUOTE_CHARS) -> str:

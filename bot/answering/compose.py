@@ -16,6 +16,7 @@ from bot.answering.answer import Answer, entry_answer, entry_parts, heading, lea
 from bot.answering.dates import QueryDate, entry_bounds, overlaps, readable_query, readable_span
 from bot.answering.engine import AnswerEngine
 from bot.answering.intent import historians_of
+from bot.replies import Part
 from knowledge.loader import collapse
 from knowledge.models import ArgumentEntry, Entry, EventEntry, PersonEntry, WorkEntry
 
@@ -39,10 +40,10 @@ def overview(engine: AnswerEngine, question: str = "") -> Answer:
     """The essay's question, its conclusion and the main arguments on each side."""
     asked = _entries(engine, engine.outline.question)
     concluded = _entries(engine, engine.outline.conclusion)
-    lead: list[str] = [lead_sentences(asked[0].text, most=1)[0]] if asked else []
+    lead: list[Part] = [Part("heading", lead_sentences(asked[0].text, most=1)[0])] if asked else []
     if concluded and isinstance(concluded[0], ArgumentEntry):
-        lead.append(f"Its conclusion: {concluded[0].claim.strip()}")
-    more: list[str] = []
+        lead.append(Part("text", f"Its conclusion: {concluded[0].claim.strip()}"))
+    more: list[Part] = []
     shown: list[Entry] = []
     skip = {e.id for e in (*asked, *concluded)}
     for side in SIDES:
@@ -50,20 +51,20 @@ def overview(engine: AnswerEngine, question: str = "") -> Answer:
         if not arguments:
             continue
         main = _main(arguments)
-        lead.append(f"{SIDE_BUTTONS[side]} ({len(arguments)}), e.g.:")
-        lead += [f"- {_line(engine, a)}" for a in main[:MAIN_PER_SIDE]]
+        lead.append(Part("text", f"{SIDE_BUTTONS[side]} ({len(arguments)}), e.g.:"))
+        lead += [Part("item", _line(engine, a)) for a in main[:MAIN_PER_SIDE]]
         shown += main[:MAIN_PER_SIDE]
         further = main[MAIN_PER_SIDE:MAIN_PER_SIDE + MORE_PER_SIDE]
         if further:
-            more.append(f"More {SIDE_BUTTONS[side].lower()}:")
-            more += [f"- {_line(engine, a)}" for a in further]
+            more.append(Part("text", f"More {SIDE_BUTTONS[side].lower()}:"))
+            more += [Part("item", _line(engine, a)) for a in further]
         if len(main) > MAIN_PER_SIDE + MORE_PER_SIDE:
-            more.append(f"(All {len(arguments)}: \"{SIDE_BUTTONS[side]}\")")
+            more.append(Part("context", f"(All {len(arguments)}: \"{SIDE_BUTTONS[side]}\")"))
     for entry in concluded[1:]:
         if isinstance(entry, ArgumentEntry):
-            more.append(f"Also in the conclusion: {entry.claim.strip()}")
+            more.append(Part("text", f"Also in the conclusion: {entry.claim.strip()}"))
     views = tuple((SIDE_BUTTONS[s], f"side:{s}") for s in SIDES if _arguments(engine, s))
-    return Answer(question or "overview", "overview", "sure", "\n".join(lead), "\n".join(more),
+    return Answer(question or "overview", "overview", "sure", tuple(lead), tuple(more),
                   (*asked, *concluded, *shown), tuple((*concluded[:1], *shown))[:MAX_LINKS],
                   views, view="overview")
 
@@ -71,10 +72,10 @@ def overview(engine: AnswerEngine, question: str = "") -> Answer:
 def side(engine: AnswerEngine, which: str, question: str = "") -> Answer:
     """The essay's arguments on one side, one line each with its historian."""
     arguments = _arguments(engine, which)
-    lines = [f"- {_line(engine, a)}" for a in arguments]
-    lead = "\n".join([f"{SIDE_LABELS[which]} ({len(arguments)}):", *lines[:LISTED]])
+    lines = [Part("item", _line(engine, a)) for a in arguments]
+    lead = (Part("heading", f"{SIDE_LABELS[which]} ({len(arguments)}):"), *lines[:LISTED])
     others = tuple((SIDE_BUTTONS[s], f"side:{s}") for s in SIDES if s != which)
-    return Answer(question or SIDE_LABELS[which], "side", "sure", lead, "\n".join(lines[LISTED:]),
+    return Answer(question or SIDE_LABELS[which], "side", "sure", lead, tuple(lines[LISTED:]),
                   tuple(arguments), tuple(arguments[:MAX_LINKS]), others, view=f"side:{which}",
                   topic=which)
 
@@ -88,37 +89,37 @@ def historian(engine: AnswerEngine, person: Entry, question: str = "",
     arguments = [*preferred, *(a for a in arguments if a not in preferred)]
     works = [w for w in engine.by_id.values() if isinstance(w, WorkEntry) and w.author == person.id]
     role = f" ({person.role})" if isinstance(person, PersonEntry) else ""
-    lead = [f"{person.title}{role}"]
+    lead = [Part("heading", f"{person.title}{role}")]
     if arguments:
-        lead += [f"- {a.title}: {a.claim.strip()}" for a in arguments[:3]]
+        lead += [Part("item", f"{a.title}: {a.claim.strip()}") for a in arguments[:3]]
     else:
-        lead.append(lead_sentences(person.text)[0])
-    lead += [f"Wrote: {heading(w)}" for w in works]
-    more = ["\n".join(line for line in entry_parts(engine, a, ())[1].splitlines()
-                      if not line.startswith("Historian:")) for a in arguments[:3]]
+        lead.append(Part("text", lead_sentences(person.text)[0]))
+    lead += [Part("context", f"Wrote: {heading(w)}") for w in works]
+    more = [part for a in arguments[:3] for part in entry_parts(engine, a, ())[1]
+            if not part.text.startswith("Historian:")]
     if arguments:
-        more.append(lead_sentences(person.text)[0])
+        more.append(Part("text", lead_sentences(person.text)[0]))
     entries = (*arguments, person, *works)
-    return Answer(question or person.title, "historian", "sure", "\n".join(lead),
-                  "\n".join(m for m in more if m), entries, entries[:MAX_LINKS],
+    return Answer(question or person.title, "historian", "sure", tuple(lead), tuple(more),
+                  entries, entries[:MAX_LINKS],
                   view=f"historian:{person.id}")
 
 
 def historians(engine: AnswerEngine, question: str = "") -> Answer:
     """What each historian the essay cites argues, one line each."""
-    lines: list[str] = []
+    lines: list[Part] = []
     entries: list[Entry] = []
     for person in historians_of(engine):
         arguments = [a for a in engine.by_id.values()
                      if isinstance(a, ArgumentEntry) and a.historian == person.id]
         if arguments:
-            lines.append(f"- {person.title}: {arguments[0].claim.strip()}")
+            lines.append(Part("item", f"{person.title}: {arguments[0].claim.strip()}"))
             entries += [arguments[0], person]
         else:
-            lines.append(f"- {person.title}: {lead_sentences(person.text)[0]}")
+            lines.append(Part("item", f"{person.title}: {lead_sentences(person.text)[0]}"))
             entries.append(person)
-    lead = "\n".join(["The historians in the essay and its notes:", *lines[:LISTED]])
-    return Answer(question or "historians", "historians", "sure", lead, "\n".join(lines[LISTED:]),
+    lead = (Part("heading", "The historians in the essay and its notes:"), *lines[:LISTED])
+    return Answer(question or "historians", "historians", "sure", lead, tuple(lines[LISTED:]),
                   tuple(entries), tuple(entries[:MAX_LINKS]), view="historians")
 
 
@@ -130,11 +131,11 @@ def corrections(engine: AnswerEngine, question: str = "") -> Answer:
                         key=engine.essay_position):
         if not any(_same_correction(entry, e) for e in noted):
             noted.append(entry)  # one line per correction, however many entries carry it
-    lines = [f"- {e.title}: {lead_sentences(e.note or '')[0]}" for e in noted]
-    lead = "\n".join([f"Where the essay is wrong or contested ({len(noted)}):",
-                      *lines[:LISTED]])
+    lines = [Part("item", f"{e.title}: {lead_sentences(e.note or '')[0]}") for e in noted]
+    lead = (Part("heading", f"Where the essay is wrong or contested ({len(noted)}):"),
+            *lines[:LISTED])
     return Answer(question or "corrections", "corrections", "sure", lead,
-                  "\n".join(lines[LISTED:]), tuple(noted), tuple(noted[:MAX_LINKS]),
+                  tuple(lines[LISTED:]), tuple(noted), tuple(noted[:MAX_LINKS]),
                   view="corrections")
 
 
@@ -148,23 +149,23 @@ def _same_correction(one: Entry, other: Entry) -> bool:
 
 def compare(engine: AnswerEngine, things: tuple[Entry, ...], question: str = "") -> Answer:
     """Two (or three) entries side by side, with what their fields say about both."""
-    lead = [" and ".join(t.title for t in things) + ":"]
-    more: list[str] = []
+    title = " and ".join(t.title for t in things) + ":"
+    lead = [Part("heading", title)]
+    more: list[Part] = []
     drawn: list[Entry] = list(things)
     for thing in things:
-        view = _summary(engine, thing)
-        lead.append(f"- {view}")
+        lead.append(Part("item", _summary(engine, thing)))
         if isinstance(thing, PersonEntry):
             drawn += [a for a in engine.by_id.values()
                       if isinstance(a, ArgumentEntry) and a.historian == thing.id]
         rest = lead_sentences(thing.text)[1]
         if rest:
-            more.append(f"{heading(thing)}: {rest}")
+            more.append(Part("text", f"{heading(thing)}: {rest}"))
     link = _link(engine, things)
     if link:
-        lead.append(link)
+        lead.append(Part("text", link))
     ids = "+".join(t.id for t in things)
-    return Answer(question or lead[0], "compare", "sure", "\n".join(lead), "\n".join(more),
+    return Answer(question or title, "compare", "sure", tuple(lead), tuple(more),
                   tuple(drawn), tuple(things), view=f"compare:{ids}" if len(ids) < 80 else "")
 
 
@@ -182,11 +183,11 @@ def period(engine: AnswerEngine, asked: QueryDate, question: str = "") -> Answer
         return entry_answer(engine, events[0], question=question)
     if not events:
         return _nearest(engine, asked, question)
-    lines = [f"- {readable_span(e.date, e.end_date)}: {e.title}" for e in events]
-    lead = "\n".join([f"In {readable_query(asked)}, {len(events)} events of the essay's story:",
-                      *lines[:LISTED + 2]])
+    lines = [Part("item", f"{readable_span(e.date, e.end_date)}: {e.title}") for e in events]
+    lead = (Part("heading", f"In {readable_query(asked)}, {len(events)} events of the essay's "
+                            "story:"), *lines[:LISTED + 2])
     return Answer(question or readable_query(asked), "period", "sure", lead,
-                  "\n".join(lines[LISTED + 2:]), tuple(events), tuple(events[:MAX_LINKS]),
+                  tuple(lines[LISTED + 2:]), tuple(events), tuple(events[:MAX_LINKS]),
                   view=f"period:{asked.label}", topic=asked.label)
 
 
@@ -203,10 +204,10 @@ def _nearest(engine: AnswerEngine, asked: QueryDate, question: str) -> Answer | 
     near = sorted(events, key=lambda e: _distance(low, *entry_bounds(e.date, e.end_date)))[:3]
     if not near or _distance(low, *entry_bounds(near[0].date, near[0].end_date)) > 60:
         return None
-    lines = [f"- {readable_span(e.date, e.end_date)}: {e.title}" for e in near]
-    lead = "\n".join([f"Nothing in the essay's story falls on {readable_query(asked)}. "
-                      "The nearest events:", *lines])
-    return Answer(question, "period", "close", lead, "", tuple(near), tuple(near),
+    lines = [Part("item", f"{readable_span(e.date, e.end_date)}: {e.title}") for e in near]
+    lead = (Part("text", f"Nothing in the essay's story falls on {readable_query(asked)}. "
+                         "The nearest events:"), *lines)
+    return Answer(question, "period", "close", lead, (), tuple(near), tuple(near),
                   topic=asked.label)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.answering import compose
-from bot.answering.answer import DONT_KNOW, EXAMPLE, Answer, dont_know, entry_answer
+from bot.answering.answer import DONT_KNOW, EXAMPLE, Answer, dont_know, entry_answer, said
 from bot.answering.dates import QueryDate
 from bot.answering.engine import AnswerEngine, Match, Search
 from bot.answering.intent import Intent, detect
@@ -40,8 +40,8 @@ def answer(engine: AnswerEngine, question: str | Reading) -> Answer:
     """Answer one question, or say honestly that the essay's knowledge base has no answer."""
     reading = question if isinstance(question, Reading) else engine.read(question)
     if reading.empty:
-        return Answer("", "empty", "none", f"Ask me a question about the essay, for example: "
-                      f"{EXAMPLE}")
+        return Answer("", "empty", "none",
+                      said(f"Ask me a question about the essay, for example: {EXAMPLE}"))
     found = engine.search(reading)
     intent = detect(reading, engine)
     scope = judge(reading, found, engine, intent)
@@ -162,7 +162,7 @@ def refusal(engine: AnswerEngine, text: str, scope: Scope) -> Answer:
     if scope.reason == "chat":
         lead = (f"Hi! I'm the study bot for the essay on {covers}. Ask me about its people, "
                 f"events, terms and arguments, for example: {EXAMPLE}")
-        return Answer(text, "chat", "none", lead)
+        return Answer(text, "chat", "none", said(lead))
     if scope.reason == "period":
         first, last = engine.years.start, engine.years.stop - 1
         lead = (f"{DONT_KNOW} Its story runs from {first} to {last}: ask about something in "
@@ -170,7 +170,7 @@ def refusal(engine: AnswerEngine, text: str, scope: Scope) -> Answer:
     else:
         lead = (f"{DONT_KNOW} It is about {covers}: ask about a person, event or argument "
                 f"it covers, for example: {EXAMPLE}")
-    return Answer(text, "none", "none", lead)
+    return Answer(text, "none", "none", said(lead))
 
 
 def open_view(engine: AnswerEngine, view: str) -> Answer | None:

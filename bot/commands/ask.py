@@ -66,14 +66,15 @@ async def show_more(bot: StudyBot, press: Press, parts: list[str]) -> list[Reply
     result = open_view(bot.service(answer_engine), ":".join(parts))
     if result is None:
         return [private(GONE)]
-    return [Reply(result.text, choices=_links(result), replace=True)]
+    return [Reply(result.text, choices=_links(result), replace=True, parts=result.parts)]
 
 
 def short_reply(result: Answer) -> Reply:
     """The answer's lead, with "More" (when there is more) and its views and entries."""
     more = f"more:{result.view}"
     first = (Choice(MORE, more, "primary"),) if result.more and len(more) < MAX_ACTION_ID else ()
-    return Reply(result.lead, choices=first + _views(result) + _links(result))
+    return Reply(result.lead, choices=first + _views(result) + _links(result),
+                 parts=result.lead_parts)
 
 
 def _views(result: Answer) -> tuple[Choice, ...]:
