@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 #: Discord's custom_id limit; every action id the bot makes stays under it.
 MAX_ACTION_ID = 100
 
 ChoiceStyle = Literal["primary", "secondary", "success", "danger"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,44 @@ def plain_parts(parts: tuple[Part, ...]) -> str:
     return "\n".join(part.plain for part in parts)
 
 
+def runs(parts: tuple[Part, ...]) -> list[tuple[PartKind, tuple[Part, ...]]]:
+    """The parts in order, a run of list items (or of essay passages) together: a list, or
+    the passages under one "From the essay"; every other part on its own."""
+    out: list[tuple[PartKind, tuple[Part, ...]]] = []
+    for part in parts:
+        if out and part.kind in ("item", "quote") and out[-1][0] == part.kind:
+            out[-1] = (part.kind, (*out[-1][1], part))
+        else:
+            out.append((part.kind, (part,)))
+    return out
+
+
+def keep_within(pieces: Sequence[T], fits: Callable[[list[T]], bool],
+                essential: Callable[[T], bool]) -> tuple[list[T], bool]:
+    """``pieces`` cut down until ``fits``: the last non-essential ones go first, so an essay
+    correction (essential) survives a platform's size limit. Returns what is kept and whether
+    anything was left out; essential pieces are always kept."""
+    kept = list(pieces)
+    dropped = False
+    while not fits(kept):
+        last = next((i for i in range(len(kept) - 1, -1, -1) if not essential(kept[i])), None)
+        if last is None:
+            break
+        del kept[last]
+        dropped = True
+    return kept, dropped
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """Who asked what, for an answer posted where the platform does not show the question
+    (Slack never shows a slash command to the channel). ``user_id`` is the asker's id on
+    the platform: the one mention an adapter may write."""
+
+    user_id: str
+    question: str
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     """One message. ``private`` means only the person who acted sees it (ephemeral).
@@ -69,7 +109,9 @@ class Reply:
     ``replace`` asks the adapter to edit the message whose button was pressed instead of
     posting a new one. ``parts``, when given, is the same message as ``text`` in structured
     form (an answer's heading, passage and correction); ``text`` stays complete, for
-    notifications, screen readers and adapters that show plain text.
+    notifications, screen readers and adapters that show plain text. ``asked``, on a public
+    answer, says who asked what; an adapter leaves it out where the platform already shows
+    the question (a Discord slash command, a Slack thread under the question).
     """
 
     text: str
@@ -80,6 +122,7 @@ class Reply:
     title: str | None = None
     fields: tuple[tuple[str, str], ...] = field(default=())
     parts: tuple[Part, ...] = ()
+    asked: Asked | None = None
 
 
 def private(text: str, **kwargs: object) -> Reply:

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Coroutine
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -28,7 +29,7 @@ from adapters.slack.config import BOT_SCOPES, SlackConfig
 from adapters.slack.delivery import Target, can_post, deliver
 from adapters.slack.notifier import Clients, SlackNotifier, message_ref, web_client
 from adapters.slack.people import PLATFORM, People, group_id
-from adapters.slack.render import SLASH_COMMAND
+from adapters.slack.render import SLASH_COMMAND, asked_in, unescape
 from adapters.slack.storage import SeenEvents
 from bot.app import StudyBot, check_args
 from bot.commands.parse import ParseError, parse_command_line
@@ -133,7 +134,9 @@ class SlackAdapter:
         else:
             replies = await self.help(actor, place)
         thread = event.get("thread_ts") or event.get("ts")
-        await deliver(Target(client, channel, user, thread_ts=thread), replies)
+        # the answer goes in a thread under the question: no need to say who asked what
+        await deliver(Target(client, channel, user, thread_ts=thread),
+                      [replace(r, asked=None) for r in replies])
 
     async def _on_action(self, ack: Any, body: dict[str, Any], action: dict[str, Any],
                          client: AsyncWebClient, respond: AsyncRespond) -> None:
@@ -152,8 +155,8 @@ class SlackAdapter:
                 actor, place, action["action_id"], message_ref(channel, ts) if ts else None))
         replies = await done_then_ack(ack, work())
         await deliver(Target(client, channel, user["id"], thread_ts=thread, respond=respond,
-                             source_ts=ts, source_ephemeral=bool(container.get("is_ephemeral"))),
-                      replies)
+                             source_ts=ts, source_ephemeral=bool(container.get("is_ephemeral")),
+                             source_asked=asked_in(body.get("message"))), replies)
 
     # -- typed commands -------------------------------------------------------------------
 
@@ -272,8 +275,7 @@ def from_slack(text: str) -> str:
         if target.startswith("!"):
             return "@" + (label or target[1:].split("^")[0]).lstrip("@")
         return label or target
-    text = _MARKUP.sub(plain, text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return unescape(_MARKUP.sub(plain, text))
 
 
 def _command_group(line: str) -> str | None:

@@ -7,7 +7,8 @@
   and buttons), else ``chat.postEphemeral``.
 - replace: ``chat.update`` of the message whose button was pressed, or the ``response_url``
   with ``replace_original`` when that message was ephemeral. A private reply never replaces a
-  public message: that would show one student's answer to the class.
+  public message: that would show one student's answer to the class. An answer replacing one
+  that said who asked ("More") keeps that line.
 - attachments: ``files_upload_v2`` into the channel, or into a direct message with the user
   when the reply is private (Slack has no ephemeral files).
 """
@@ -15,7 +16,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import aiohttp
@@ -24,7 +25,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import blocks, fallback_text
-from bot.replies import Attachment, Reply
+from bot.replies import Asked, Attachment, Part, Reply
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class Target:
     respond: AsyncRespond | None = None
     source_ts: str | None = None  # the message whose button was pressed
     source_ephemeral: bool = False
+    source_asked: Asked | None = None  # who asked, when that message said so
 
 
 def message(reply: Reply) -> dict[str, Any]:
@@ -88,13 +90,15 @@ async def _replace(target: Target, reply: Reply) -> None:
         await target.respond(**message(reply), replace_original=True)
         return
     assert target.source_ts is not None  # _can_replace checked it
+    if target.source_asked is not None and reply.parts and reply.asked is None:
+        reply = replace(reply, asked=target.source_asked)  # "More" still says who asked
     await target.client.chat_update(channel=target.channel, ts=target.source_ts,
                                     **message(reply))
 
 
 async def _private(target: Target, reply: Reply) -> None:
-    note = Reply(reply.text + _files_note(reply), reply.choices, private=True,
-                 title=reply.title, fields=reply.fields)
+    note = replace(reply, text=reply.text + _files_note(reply), private=True,
+                   parts=reply.parts + _files_part(reply))
     if target.respond is not None:
         await target.respond(**message(note), response_type="ephemeral",
                              replace_original=False)
@@ -168,6 +172,11 @@ def _upload_item(attachment: Attachment) -> dict[str, Any]:
 
 def _files_only(reply: Reply) -> Reply:
     return Reply("", attachments=reply.attachments)
+
+
+def _files_part(reply: Reply) -> tuple[Part, ...]:
+    return (Part("context", _files_note(reply).strip()),) if reply.parts and reply.attachments \
+        else ()
 
 
 def _files_note(reply: Reply) -> str:

@@ -6,6 +6,8 @@ Message references are ``"<channel>:<ts>"``, so an edit needs nothing held in me
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -75,6 +77,5 @@ class SlackNotifier:
                           reply: Reply) -> None:
         client = await self.clients.for_team(tenant)
         dm = await open_dm(client, user_id)
-        await deliver(Target(client, dm, user_id), [Reply(
-            reply.text, reply.choices, reply.attachments, title=reply.title,
-            fields=reply.fields)])
+        await deliver(Target(client, dm, user_id), [replace(reply, private=False,
+                                                            replace=False)])

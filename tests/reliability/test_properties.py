@@ -95,32 +95,49 @@ PLACE = Place("discord", "g1", "c1")
 
 
 def assert_renders_safely(replies: list[Reply]) -> None:
-    """No crash message; within Discord's and Slack's limits; nothing that pings."""
+    """No crash message; within Discord's and Slack's limits; nothing that pings (but the
+    asker's own mention, where an answer says who asked)."""
     for reply in replies:
         assert CRASH not in reply.text
         assert all(len(c.action_id) < MAX_ACTION_ID for c in reply.choices)
         for kwargs in (send_kwargs(reply), edit_kwargs(reply)):
             assert kwargs["allowed_mentions"] is NO_PINGS
-            assert len(kwargs["content"] or "") <= 2000
+            assert len(kwargs.get("content") or "") <= 2000
             for embed in kwargs["embeds"]:
                 assert len(embed.description or "") <= 4096 and len(embed.fields) <= 25
+                assert len(embed.title or "") <= 256 and len(embed) <= 6000
+        asker = reply.asked.user_id if reply.asked else None
         rendered = blocks(reply)
         assert len(rendered) <= 50
         for block in rendered:
-            if block["type"] == "section" and "text" in block:
-                assert len(block["text"]["text"]) <= 3000
-                assert_no_slack_ping(block["text"]["text"])
-            for element in block.get("elements", []):
-                assert len(element["text"]["text"]) <= 75
-        assert len(fallback_text(reply)) <= 3000
-        assert_no_slack_ping(fallback_text(reply))
+            for text in block_texts(block):
+                assert len(text) <= (150 if block["type"] == "header" else 3000)
+                if block["type"] != "header":  # plain_text: Slack shows "<!here>" as typed
+                    assert_no_slack_ping(text, asker)
+            if block["type"] == "actions":
+                assert all(len(e["text"]["text"]) <= 75 for e in block["elements"])
+            if block["type"] == "context":
+                assert len(block["elements"]) <= 10
+        assert len(fallback_text(reply)) <= 40_000
+        assert_no_slack_ping(fallback_text(reply), asker)
 
 
-def assert_no_slack_ping(text: str) -> None:
+def block_texts(block: dict[str, Any]) -> list[str]:
+    """The texts a block shows: a section's or header's, a context's elements'."""
+    if block["type"] in ("section", "header") and "text" in block:
+        return [block["text"]["text"]]
+    if block["type"] == "context":
+        return [e["text"] for e in block["elements"]]
+    return []
+
+
+def assert_no_slack_ping(text: str, asker: str | None = None) -> None:
     """Slack pings only through ``<!...>`` and ``<@...>``; the only ``<`` left is a channel
-    link, which notifies nobody."""
+    link, which notifies nobody, or the asker's own mention."""
     for match in re.finditer("<", text):
-        assert re.match(r"<#[CG][A-Z0-9]{1,20}>", text[match.start():]), text
+        rest = text[match.start():]
+        assert re.match(r"<#[CG][A-Z0-9]{1,20}>", rest) or (
+            asker is not None and rest.startswith(f"<@{asker}>")), text
 
 
 # --- the core --------------------------------------------------------------------------------
