@@ -139,7 +139,7 @@ class StudyClient(discord.AutoShardedClient):
             actor, place = await self.who_where(interaction)
             return Command(actor, place, name, args)
         await self._serve(interaction, event, private_guess=private or name in PRIVATE_NAMES,
-                          force_private=private)
+                          force_private=private, shows_question=True)
 
     async def on_interaction(self, interaction: Interaction) -> None:
         """Modal submits routed by custom_id alone (the ask modal); the rest have handlers."""
@@ -155,7 +155,8 @@ class StudyClient(discord.AutoShardedClient):
             actor, place = await self.who_where(interaction)
             message = interaction.message
             return Press(actor, place, action_id, str(message.id) if message else None)
-        await self._serve(interaction, event, private_guess=False, force_private=False)
+        await self._serve(interaction, event, private_guess=False, force_private=False,
+                          shows_question=False)
 
     async def who_where(self, interaction: Interaction) -> tuple[Actor, Place]:
         """The core's view of who acted and where: teacher = Manage Server or the teacher role."""
@@ -188,11 +189,14 @@ class StudyClient(discord.AutoShardedClient):
         return any(role.name.lower() == wanted for role in user.roles)
 
     async def _serve(self, interaction: Interaction, make_event: Callable[[], Awaitable[Event]],
-                     *, private_guess: bool, force_private: bool) -> None:
+                     *, private_guess: bool, force_private: bool,
+                     shows_question: bool) -> None:
         """Ask the core, acknowledging within Discord's limit whatever the core's speed.
 
         The core's work runs as its own task: if answering the interaction fails (expired,
-        rate limited, forbidden) what the student did is still stored.
+        rate limited, forbidden) what the student did is still stored. ``shows_question``:
+        Discord heads the response with "<name> used /ask", so the answer need not say who
+        asked.
         """
         work = asyncio.create_task(self._ask_core(make_event))
         self._work.add(work)
@@ -204,6 +208,8 @@ class StudyClient(discord.AutoShardedClient):
         replies = await work
         if force_private:
             replies = [replace(r, private=True) for r in replies]
+        if shows_question:
+            replies = [replace(r, asked=None) for r in replies]
         try:
             await self.respond(interaction, replies, deferred)
         except discord.HTTPException as exc:
@@ -310,5 +316,5 @@ class NotInGuild(Exception):
 
 #: Core commands whose answers are for the asker alone: a slow one is deferred ephemerally.
 PRIVATE_NAMES = frozenset({"help", "quiz solo", "revise", "remind", "settings teacher-role",
-                           "settings timezone", "schedule list", "schedule add",
-                           "schedule remove", "report"})
+                           "settings timezone", "settings answers", "schedule list",
+                           "schedule add", "schedule remove", "report"})
