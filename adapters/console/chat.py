@@ -25,7 +25,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, TextIO
 
-from adapters.console.render import bold, terminal_text, wants_styles
+from adapters.console.render import bold, terminal_parts, terminal_text, wants_styles
 from bot.commands.parse import ParseError, is_count, parse_command_line
 from bot.events import Actor, Command, Event, Place, Press, Text
 from bot.files import OutputError, page_path, remove_pages_after, write_file
@@ -71,7 +71,9 @@ class ConsoleScreen:
         self._count += 1
         ref = f"c{self._count}"
         title = f"{prefix}{reply.title}" if reply.title else ""
-        lines = [bold(title, self.styled), self.render(reply.text)]
+        body = terminal_parts(reply.parts, True) if reply.parts and self.styled \
+            else self.render(reply.text)
+        lines = [bold(title, self.styled), body]
         lines += [f"{bold(name, self.styled)}: {self.render(value)}"
                   for name, value in reply.fields]
         lines += self._save(reply.attachments)

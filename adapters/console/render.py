@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import TextIO
 
-from bot.replies import BOLD, CODE, HEADING, STRIKE, UNDERLINE, plain_text
+from bot.replies import BOLD, CODE, HEADING, STRIKE, UNDERLINE, Part, plain_text
 
 _BOLD_ON, _BOLD_OFF = "\x1b[1m", "\x1b[22m"
 _UNDERLINE_ON, _UNDERLINE_OFF = "\x1b[4m", "\x1b[24m"
@@ -48,3 +48,17 @@ def terminal_text(text: str, styled: bool) -> str:
 
 def bold(text: str, styled: bool) -> str:
     return f"{_BOLD_ON}{text}{_BOLD_OFF}" if styled and text else text
+
+
+def terminal_parts(parts: tuple[Part, ...], styled: bool) -> str:
+    """An answer's parts on a styled terminal: the words of its plain text, with its headings
+    and a correction's label in bold."""
+    lines = []
+    for part in parts:
+        if part.kind == "heading":
+            lines.append(bold(terminal_text(part.text, styled), styled))
+        elif part.kind == "correction":
+            lines.append(f"{bold('Correction:', styled)} {terminal_text(part.text, styled)}")
+        else:
+            lines.append(terminal_text(part.plain, styled))
+    return "\n".join(lines)
