@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -38,6 +38,28 @@ class Bounded(OrderedDict[K, V], Generic[K, V]):
         self.move_to_end(key)
         while len(self) > self.limit:
             self.popitem(last=False)
+
+
+class Recent(Generic[K, V]):
+    """Settings read from the database and trusted for ``ttl`` (at most ``limit`` keys): a
+    class clicking or asking at once must not queue for database connections to read one
+    setting. A change made in this process applies at once (``forget``), one made in
+    another process within ``ttl``."""
+
+    def __init__(self, ttl: timedelta, limit: int) -> None:
+        self.ttl = ttl
+        self._known: Bounded[K, tuple[datetime, V]] = Bounded(limit)
+
+    async def read(self, key: K, now: datetime, load: Callable[[K], Awaitable[V]]) -> V:
+        cached = self._known.get(key)
+        if cached is not None and now - cached[0] < self.ttl:
+            return cached[1]
+        value = await load(key)
+        self._known[key] = (now, value)
+        return value
+
+    def forget(self, key: K) -> None:
+        self._known.pop(key, None)
 
 
 @dataclass(frozen=True, slots=True)

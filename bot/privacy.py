@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, delete, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands.registry import action, command, ticker
+from bot.commands.share import PrivateAnswer, forget_old
 from bot.events import Command, Press
 from bot.quiz.models import GROUP, SOLO, QuizAnswer, QuizMiss, QuizPlayer, QuizSession
 from bot.replies import Attachment, Choice, Reply, private
@@ -63,6 +64,7 @@ KEPT = (
     Kept("revision card reviews", RevisionReview),
     Kept("revision reminders", RevisionReminder),
     Kept("answers to channel revision questions", ChannelAnswer),
+    Kept("private answers to your questions, kept for sharing", PrivateAnswer),
     Kept("class quizzes you started", QuizSession, only=QuizSession.kind == GROUP,
          blank={"user_id": "", "user_name": ""}),
     Kept("schedules you added", Schedule, "created_by", blank={"created_by": ""}),
@@ -135,7 +137,8 @@ async def show(bot: StudyBot, cmd: Command) -> list[Reply]:
 @command("privacy delete", "Erase everything I store about you in this server.")
 async def ask_to_delete(bot: StudyBot, cmd: Command) -> list[Reply]:
     return [private("This erases your quiz answers and scores, your revision cards and "
-                    "reminders, here, for good. Are you sure?",
+                    "reminders and your private answers kept for sharing, here, for good. "
+                    "Are you sure?",
                     choices=(Choice("Erase my data", "privacy:delete", "danger"),))]
 
 
@@ -151,9 +154,11 @@ async def confirm_delete(bot: StudyBot, press: Press, parts: list[str]) -> list[
 
 # --- Retention ----------------------------------------------------------------------------
 
-#: What a tenant's retention removes once it is older than the setting: who answered what.
+#: What a tenant's retention removes once it is older than the setting: who answered what
+#: (and who asked what, in a private answer kept for sharing).
 EXPIRING = ((QuizAnswer, QuizAnswer.answered_at), (QuizPlayer, QuizPlayer.created_at),
-            (QuizMiss, QuizMiss.last_missed_at), (ChannelAnswer, ChannelAnswer.answered_at))
+            (QuizMiss, QuizMiss.last_missed_at), (ChannelAnswer, ChannelAnswer.answered_at),
+            (PrivateAnswer, PrivateAnswer.asked_at))
 
 
 async def expire_answers(session: AsyncSession, tenant_key: str, days: int,
@@ -177,11 +182,13 @@ class RetentionRuns:
 
 @ticker
 async def apply_retention(bot: StudyBot) -> None:
-    """Hourly: every tenant with a retention setting loses the answers older than it."""
+    """Hourly: every tenant with a retention setting loses the answers older than it, and
+    private answers too old to share go everywhere."""
     runs, now = bot.service(RetentionRuns), bot.clock.now()
     if runs.last is not None and now - runs.last < RETENTION_EVERY:
         return
     async with bot.db.transaction() as session:
+        await forget_old(session, now)
         settings = (await session.execute(select(Tenant.key, Tenant.answer_retention_days).where(
             Tenant.answer_retention_days.is_not(None)))).all()
         for key, days in settings:

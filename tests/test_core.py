@@ -59,8 +59,8 @@ def test_free_text_option_keeps_the_line_as_typed() -> None:
 def test_unknown_and_incomplete_commands_explain_themselves() -> None:
     with pytest.raises(ParseError, match="Unknown command `frobnicate`"):
         parse_command_line("frobnicate now")
-    with pytest.raises(ParseError, match="`/settings` needs one of: `/settings retention`, "
-                                          "`/settings teacher-role`"):
+    with pytest.raises(ParseError, match="`/settings` needs one of: `/settings answers`, "
+                                          "`/settings retention`, `/settings teacher-role`"):
         parse_command_line("settings")
     with pytest.raises(ParseError, match="Too many values") as caught:
         parse_command_line("settings timezone Europe/London extra")

@@ -87,6 +87,7 @@ Kind = Literal["onthisday", "revision", "quiz"]
 Period = Literal["week", "all"]
 State = Literal["on", "off"]
 PrivacyAction = Literal["show", "delete"]
+AnswersMode = Literal["public", "private"]
 
 
 class QuizGroup(app_commands.Group, name="quiz", description="Quizzes for the class or alone."):
@@ -169,6 +170,14 @@ class SettingsGroup(app_commands.Group, name="settings", description="This serve
     @app_commands.describe(days="Days to keep quiz answers (1-3650), or forever")
     async def retention(self, interaction: Interaction, days: str) -> None:
         await _run(interaction, "settings retention", private=True, days=days)
+
+    @app_commands.command(name="answers",
+                          description="Answers in this channel: public, or only to the asker "
+                                      "(teachers).")
+    @app_commands.describe(mode="public: for everyone, saying who asked; private: only to the "
+                                "asker, who may share")
+    async def answers(self, interaction: Interaction, mode: AnswersMode) -> None:
+        await _run(interaction, "settings answers", mode=mode)
 
     @app_commands.command(name="timezone", description="The class's time zone (teachers).")
     @app_commands.describe(timezone="e.g. Europe/London")

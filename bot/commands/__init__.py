@@ -9,6 +9,7 @@ MODULES = (
     "bot.commands.general",
     "bot.commands.settings",
     "bot.commands.ask",
+    "bot.commands.share",
     "bot.quiz.commands",
     "bot.quiz.reports",
     "bot.calendar.commands",

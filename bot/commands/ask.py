@@ -1,9 +1,11 @@
 """``ask``: answer a student's question from the knowledge base (typed free text lands here).
 
-Answers are public (the class learns from each other's questions). Each student's questions
-in one channel (or thread) are a conversation for a few minutes, so "when did he die?" after
-a question about Litvinov is about Litvinov. An answer leads short; its buttons open the rest
-("More"), a composed view (the arguments on one side), or an entry it lists.
+Answers are public (the class learns from each other's questions), saying who asked what;
+where a teacher chose ``settings answers private`` for the channel, each goes only to the
+student who asked, with a button to share it (:mod:`bot.commands.share`). Each student's
+questions in one channel (or thread) are a conversation for a few minutes, so "when did he
+die?" after a question about Litvinov is about Litvinov. An answer leads short; its buttons
+open the rest ("More"), a composed view (the arguments on one side), or an entry it lists.
 
 Button ids: ``ask:<entry id>`` opens an entry, ``view:<view>`` a composed answer, and
 ``more:<view>`` shows an answer whole in place of its short form.
@@ -11,6 +13,7 @@ Button ids: ``ask:<entry id>`` opens an entry, ``view:<view>`` a composed answer
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.answering.answer import Answer
@@ -18,8 +21,10 @@ from bot.answering.conversation import Conversations
 from bot.answering.engine import AnswerEngine
 from bot.answering.respond import open_view
 from bot.commands.registry import Option, action, command
+from bot.commands.settings import answers_private
+from bot.commands.share import answer_privately
 from bot.events import Command, Press
-from bot.replies import MAX_ACTION_ID, Choice, Reply, private
+from bot.replies import MAX_ACTION_ID, Asked, Choice, Reply, private
 
 if TYPE_CHECKING:
     from bot.app import StudyBot
@@ -42,23 +47,36 @@ def conversations(bot: StudyBot) -> Conversations:
 @command("ask", "Ask a question about the essay in your own words.",
          Option("question", "Your question, e.g. `when was the Nazi-Soviet Pact`.", rest=True))
 async def ask(bot: StudyBot, cmd: Command) -> list[Reply]:
+    question = cmd.args.get("question", "")
     talk = bot.service(conversations).of(cmd.place.key, cmd.actor.user_id)
-    result = talk.ask(cmd.args.get("question", ""))
+    result = talk.ask(question)
     if not result.question:
         return [private(result.lead)]
-    return [short_reply(result)]
+    reply = short_reply(result)
+    if not await answers_private(bot, cmd.place):
+        return [replace(reply, asked=Asked(cmd.actor.user_id, question))]
+    if not result.answered:  # "I don't know", a greeting: nothing worth sharing
+        return [replace(reply, private=True)]
+    return [await answer_privately(bot, cmd.actor, cmd.place, question, reply)]
 
 
 @action("ask")
 async def open_entry(bot: StudyBot, press: Press, parts: list[str]) -> list[Reply]:
     result = open_view(bot.service(answer_engine), f"entry:{parts[0]}") if parts else None
-    return [short_reply(result)] if result is not None else [private(GONE)]
+    return [await _opened(bot, press, result)]
 
 
 @action("view")
 async def open_composed(bot: StudyBot, press: Press, parts: list[str]) -> list[Reply]:
-    result = open_view(bot.service(answer_engine), ":".join(parts))
-    return [short_reply(result)] if result is not None else [private(GONE)]
+    return [await _opened(bot, press, open_view(bot.service(answer_engine), ":".join(parts)))]
+
+
+async def _opened(bot: StudyBot, press: Press, result: Answer | None) -> Reply:
+    """An entry or view opened from a button: for the channel, or only for the presser
+    where answers here are private."""
+    if result is None:
+        return private(GONE)
+    return replace(short_reply(result), private=await answers_private(bot, press.place))
 
 
 @action("more")

@@ -1,16 +1,18 @@
-"""Tenant settings from chat: who counts as a teacher, the class's time zone."""
+"""Tenant settings from chat: who counts as a teacher, the class's time zone, how long quiz
+answers are kept; and per channel, whether answers to questions are public."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.commands.registry import Option, command
-from bot.events import Command
+from bot.events import Command, Place
 from bot.faults import FaultLog, storage_unreachable
-from bot.limits import Bounded
+from bot.limits import Recent
 from bot.replies import Reply, private
+from bot.storage.channels import AnswersMode, answers_mode, set_answers_mode
 from bot.storage.tenants import find_tenant, get_tenant
 
 if TYPE_CHECKING:
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
 #: How long a tenant's teacher role is trusted before it is read again.
 ROLE_CACHE_FOR = timedelta(seconds=30)
 MAX_TENANTS = 10_000
+MAX_CHANNELS = 50_000
 
 
 @command("settings teacher-role", "Choose the role (Discord) or user group (Slack) whose "
@@ -72,30 +75,81 @@ async def set_retention(bot: StudyBot, cmd: Command) -> list[Reply]:
                     "(checked every hour).")]
 
 
-class TeacherRoles:
-    """Per bot (``bot.service(TeacherRoles)``): each tenant's teacher role, read from the
-    database at most every :data:`ROLE_CACHE_FOR`. Every student's click needs it, and a
-    class clicking at once must not queue for database connections to read one setting; a
-    change made in this process applies at once, one made in another within the cache time.
-    """
+ANSWERS_SET = {
+    "public": "Answers to questions in this channel are now posted for everyone, saying who "
+              "asked.",
+    "private": "Answers to questions in this channel now go only to the student who asked, "
+               "with a button to share them with the channel.",
+}
+
+
+@command("settings answers", "Whether answers to questions in this channel are posted for "
+         "everyone, saying who asked (`public`, the default), or go only to the student who "
+         "asked, with a button to share them (`private`).",
+         Option("mode", "`public` or `private`.", kind="choice", choices=("public", "private"),
+                required=True),
+         teacher_only=True)
+async def set_answers(bot: StudyBot, cmd: Command) -> list[Reply]:
+    mode: AnswersMode = "private" if cmd.args["mode"] == "private" else "public"
+    async with bot.db.transaction() as session:
+        await set_answers_mode(session, cmd.actor.tenant_key, cmd.place.channel, mode,
+                               bot.clock.now())
+    bot.service(ChannelAnswers).forget(cmd.place)
+    return [private(ANSWERS_SET[mode])]
+
+
+class ChannelAnswers:
+    """Per bot (``bot.service(ChannelAnswers)``): each channel's answers setting, read at most
+    every :data:`ROLE_CACHE_FOR`: every question needs it."""
 
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
-        self._known: Bounded[str, tuple[datetime, str | None]] = Bounded(MAX_TENANTS)
+        self._known: Recent[tuple[str, str], AnswersMode] = Recent(ROLE_CACHE_FOR, MAX_CHANNELS)
+
+    async def get(self, place: Place) -> AnswersMode:
+        return await self._known.read((place.tenant_key, place.channel), self.bot.clock.now(),
+                                      self._load)
+
+    async def _load(self, key: tuple[str, str]) -> AnswersMode:
+        async with self.bot.db.transaction() as session:
+            return await answers_mode(session, *key)
+
+    def forget(self, place: Place) -> None:
+        self._known.forget((place.tenant_key, place.channel))
+
+
+async def answers_private(bot: StudyBot, place: Place) -> bool:
+    """Whether answers in ``place`` go only to the asker. When the database cannot be reached
+    the answer is the default (public): questions are still answered."""
+    try:
+        mode = await bot.service(ChannelAnswers).get(place)
+    except Exception as exc:
+        if not storage_unreachable(exc):
+            raise
+        bot.service(FaultLog).report("channel answers setting", exc)
+        return False
+    bot.service(FaultLog).recovered("channel answers setting")
+    return mode == "private"
+
+
+class TeacherRoles:
+    """Per bot (``bot.service(TeacherRoles)``): each tenant's teacher role, read from the
+    database at most every :data:`ROLE_CACHE_FOR`. Every student's click needs it."""
+
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+        self._known: Recent[str, str | None] = Recent(ROLE_CACHE_FOR, MAX_TENANTS)
 
     async def get(self, tenant_key: str) -> str | None:
-        now = self.bot.clock.now()
-        cached = self._known.get(tenant_key)
-        if cached is not None and now - cached[0] < ROLE_CACHE_FOR:
-            return cached[1]
+        return await self._known.read(tenant_key, self.bot.clock.now(), self._load)
+
+    async def _load(self, tenant_key: str) -> str | None:
         async with self.bot.db.transaction() as session:
             tenant = await find_tenant(session, tenant_key)  # a read: no row means no role
-        role = tenant.teacher_role if tenant is not None else None
-        self._known[tenant_key] = (now, role)
-        return role
+        return tenant.teacher_role if tenant is not None else None
 
     def forget(self, tenant_key: str) -> None:
-        self._known.pop(tenant_key, None)
+        self._known.forget(tenant_key)
 
 
 async def teacher_role(bot: StudyBot, tenant_key: str) -> str | None:

@@ -115,7 +115,8 @@ async def test_time_zone_and_command_autocomplete(discord_bot: DiscordBot) -> No
     some = await fake.autocomplete("settings timezone", {}, "timezone", user=TEACHER)
     assert len(some) == 25
     names = await fake.autocomplete("help", {"command": "sett"}, "command", user=STUDENT)
-    assert {c["value"] for c in names} == {"settings retention", "settings teacher-role",
+    assert {c["value"] for c in names} == {"settings answers", "settings retention",
+                                           "settings teacher-role",
                                            "settings timezone"}
 
 
