@@ -46,7 +46,7 @@ def test_an_exact_day_is_an_anniversary_with_years_ago_and_the_essays_angle(
     assert result.events[0].years_ago == 87
     text = result.message()
     assert text.startswith("On 23 August 1939, 87 years ago today: **Nazi-Soviet Pact**.")
-    assert "The essay: “with Germany and USSR using each other as a means to an end”" in text
+    assert 'From the essay: "with Germany and USSR using each other as a means to an end"' in text
 
 
 def test_another_day_than_today_is_not_ago_today(kb: KnowledgeBase) -> None:
@@ -71,8 +71,8 @@ def test_without_an_event_on_the_day_the_nearest_in_the_week_are_not_anniversari
 
 def test_the_essays_correction_travels_with_its_quote(kb: KnowledgeBase) -> None:
     text = on_this_day(kb, 11, 30, TODAY).message()
-    assert "The essay: “The Winter War showed the Red Army's weakness.”" in text
-    assert "Note: The essay does not give the dates." in text
+    assert "From the essay: \"The Winter War showed the Red Army's weakness.\"" in text
+    assert "Correction: The essay does not give the dates." in text
 
 
 def test_every_day_of_the_year_has_something_true_that_fits_one_chat_message() -> None:

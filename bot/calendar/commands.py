@@ -36,7 +36,8 @@ TITLES = {"day": "On this day", "week": "This week", "nearest": "Nearest dates"}
 
 
 def on_this_day_reply(result: OnThisDay) -> Reply:
-    return Reply(result.message(), title=f"{TITLES[result.match]}: {result.day_name}")
+    return Reply(result.message(), title=f"{TITLES[result.match]}: {result.day_name}",
+                 parts=result.parts())
 
 
 @command("onthisday", "Events from the essay's story that happened on this day.",

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from bot.answering.answer import correction
 from bot.calendar.dates import MONTHS, PartialDate
-from bot.replies import count_of
+from bot.replies import Part, count_of, plain_parts
 from knowledge.loader import KnowledgeBase
 from knowledge.models import EventEntry
 
@@ -59,20 +60,30 @@ class OnThisDay:
                 "match": self.match, "events": [e.as_json() for e in self.events]}
 
     def message(self) -> str:
-        """The post: each anniversary, or the nearest events clearly marked as not on the day."""
+        """The post as plain text: each event (or the note on the day) a paragraph."""
+        return "\n\n".join(plain_parts(group) for group in self._groups())
+
+    def parts(self) -> tuple[Part, ...]:
+        """The same post, structured: each event's text, the essay's passage on it (a quote)
+        and any correction the pack makes to that passage."""
+        return tuple(part for group in self._groups() for part in group)
+
+    def _groups(self) -> list[tuple[Part, ...]]:
+        """Each anniversary, or the nearest events clearly marked as not on the day."""
         if self.exact:
-            return "\n\n".join(_anniversary(e, self.is_today) for e in self.events)
+            return [_anniversary(e, self.is_today) for e in self.events]
         if not self.events:
-            return (f"Nothing in the essay's story happened on {self.day_name}. The knowledge "
-                    "base has no events dated to the day. Try `/timeline` to see every date.")
+            return [(Part("text", f"Nothing in the essay's story happened on {self.day_name}. "
+                                  "The knowledge base has no events dated to the day. Try "
+                                  "`/timeline` to see every date."),)]
         if self.match == "week":
-            lines = [f"Nothing in the essay's story happened on {self.day_name}. "
-                     "Nearby in the calendar:"]
+            intro = (f"Nothing in the essay's story happened on {self.day_name}. "
+                     "Nearby in the calendar:")
         else:
-            lines = [f"Nothing in the essay's story happened on {self.day_name}, or within a "
-                     "week of it. The nearest dates in the calendar:"]
-        lines += [_nearby(e, self.day_name) for e in self.events]
-        return "\n\n".join(lines)
+            intro = (f"Nothing in the essay's story happened on {self.day_name}, or within a "
+                     "week of it. The nearest dates in the calendar:")
+        return [(Part("text", intro),),
+                *((Part("text", _nearby(e, self.day_name)),) for e in self.events)]
 
 
 def on_this_day(kb: KnowledgeBase, month: int, day: int, today: date) -> OnThisDay:
@@ -136,23 +147,20 @@ def _years(n: int, is_today: bool) -> str:
     return count_of(n, "year") + (" ago today" if is_today else " ago")
 
 
-def _angle(entry: EventEntry) -> str:
-    """The essay's own words on the event, and any correction the pack makes to them."""
-    parts = []
-    if entry.quotes:
-        parts.append(f"The essay: “{' '.join(entry.quotes[0].split())}”")
-    if entry.note:
-        parts.append(f"Note: {entry.note}")
-    if entry.date_note:
-        parts.append(f"On the date: {entry.date_note}")
-    return "\n".join(parts)
-
-
-def _anniversary(event: DayEvent, is_today: bool) -> str:
+def _anniversary(event: DayEvent, is_today: bool) -> tuple[Part, ...]:
+    """The event, the essay's own words on it, and any correction the pack makes to them."""
+    entry = event.entry
     head = (f"On {event.date.spoken()}, {_years(event.years_ago, is_today)}: "
-            f"**{event.entry.title}**.")
-    angle = _angle(event.entry)
-    return f"{head} {event.entry.text}" + (f"\n{angle}" if angle else "")
+            f"**{entry.title}**.")
+    parts = [Part("text", f"{head} {entry.text}")]
+    if entry.quotes:
+        parts.append(Part("quote", " ".join(entry.quotes[0].split())))
+    note = correction(entry)
+    if note:
+        parts.append(Part("correction", note))
+    if entry.date_note:
+        parts.append(Part("context", f"On the date: {entry.date_note}"))
+    return tuple(parts)
 
 
 def _nearby(event: DayEvent, asked: str) -> str:
