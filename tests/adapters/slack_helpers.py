@@ -107,7 +107,10 @@ class SlackWorld:
 
     def click_body(self, user: str, action_id: str, *, channel: str = "C1",
                    ts: str | None = None, ephemeral: bool = False,
-                   response_key: str | None = None, team: str = TEAM) -> str:
+                   response_key: str | None = None, team: str = TEAM,
+                   posted: dict[str, Any] | None = None) -> str:
+        """A button press as Slack sends it; ``posted`` is the clicked message as the bot sent
+        it (Slack sends a public message's text and blocks back with the click)."""
         n = self.next_id()
         container: dict[str, Any] = {"type": "message", "channel_id": channel,
                                      "is_ephemeral": ephemeral}
@@ -126,7 +129,9 @@ class SlackWorld:
         if ts:
             container["message_ts"] = ts
             if not ephemeral:
-                payload["message"] = {"type": "message", "ts": ts, "text": "", "blocks": []}
+                payload["message"] = {"type": "message", "ts": ts,
+                                      "text": (posted or {}).get("text", ""),
+                                      "blocks": blocks_of(posted or {})}
         return urlencode({"payload": json.dumps(payload)})
 
     async def click(self, user: str, action_id: str, **kw: Any) -> int:
@@ -147,13 +152,16 @@ class SlackWorld:
                 for body in self.fake.posted()]
 
 
+def blocks_of(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The blocks of a recorded message body (form-encoded bodies carry them as JSON)."""
+    blocks = body.get("blocks") or []
+    return json.loads(blocks) if isinstance(blocks, str) else list(blocks)
+
+
 def buttons(body: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, action id) of every button in a recorded message body."""
-    blocks = body.get("blocks") or []
-    if isinstance(blocks, str):
-        blocks = json.loads(blocks)
-    return [(e["text"]["text"], e["action_id"]) for b in blocks if b["type"] == "actions"
-            for e in b["elements"]]
+    return [(e["text"]["text"], e["action_id"]) for b in blocks_of(body)
+            if b["type"] == "actions" for e in b["elements"]]
 
 
 @asynccontextmanager
