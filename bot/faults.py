@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from bot.app import StudyBot
 
 log = logging.getLogger("bot.faults")
+T = TypeVar("T")
 
 TRY_AGAIN = ("I can't reach my storage just now, so I couldn't do that. Nothing was lost; "
              "please try again in a moment.")
@@ -100,3 +102,17 @@ class FaultLog:
         for key in gone:
             fault = self._faults.pop(key)
             log.warning("%s: working again after %d failure(s)", where, fault.total)
+
+
+async def unless_unreachable(bot: StudyBot, where: str, read: Awaitable[T], fallback: T) -> T:
+    """What ``read`` gives, or ``fallback`` while the database cannot be reached (a setting
+    read on every click or question: the bot carries on with the safe default)."""
+    try:
+        value = await read
+    except Exception as exc:
+        if not storage_unreachable(exc):
+            raise
+        bot.service(FaultLog).report(where, exc)
+        return fallback
+    bot.service(FaultLog).recovered(where)
+    return value

@@ -105,7 +105,7 @@ def edit_kwargs(reply: Reply) -> dict[str, Any]:
     return kwargs
 
 
-_USER_ID = re.compile(r"^\d{5,25}$")
+_USER_ID = re.compile(r"^\d{1,25}$")
 
 
 def asked_line(asked: Asked) -> str:

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.commands.registry import Option, command
 from bot.events import Command, Place
-from bot.faults import FaultLog, storage_unreachable
+from bot.faults import unless_unreachable
 from bot.limits import Recent
 from bot.replies import Reply, private
-from bot.storage.channels import AnswersMode, answers_mode, set_answers_mode
+from bot.storage.channels import DEFAULT_ANSWERS, AnswersMode, answers_mode, set_answers_mode
 from bot.storage.tenants import find_tenant, get_tenant
 
 if TYPE_CHECKING:
@@ -121,14 +121,8 @@ class ChannelAnswers:
 async def answers_private(bot: StudyBot, place: Place) -> bool:
     """Whether answers in ``place`` go only to the asker. When the database cannot be reached
     the answer is the default (public): questions are still answered."""
-    try:
-        mode = await bot.service(ChannelAnswers).get(place)
-    except Exception as exc:
-        if not storage_unreachable(exc):
-            raise
-        bot.service(FaultLog).report("channel answers setting", exc)
-        return False
-    bot.service(FaultLog).recovered("channel answers setting")
+    mode = await unless_unreachable(bot, "channel answers setting",
+                                    bot.service(ChannelAnswers).get(place), DEFAULT_ANSWERS)
     return mode == "private"
 
 
@@ -158,12 +152,5 @@ async def teacher_role(bot: StudyBot, tenant_key: str) -> str | None:
     When the database cannot be reached the answer is "none": everyone counts as a student
     (nobody gets a teacher's rights by accident) and questions are still answered.
     """
-    try:
-        role = await bot.service(TeacherRoles).get(tenant_key)
-    except Exception as exc:
-        if not storage_unreachable(exc):
-            raise
-        bot.service(FaultLog).report("teacher-role lookup", exc)
-        return None
-    bot.service(FaultLog).recovered("teacher-role lookup")
-    return role
+    return await unless_unreachable(bot, "teacher-role lookup",
+                                    bot.service(TeacherRoles).get(tenant_key), None)

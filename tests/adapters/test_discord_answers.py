@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.app import StudyBot
 from bot.clock import FakeClock
 from bot.storage.db import Database
 from knowledge.loader import KnowledgeBase
-from tests.fakes.discord_harness import STUDENTS, TEACHER, DiscordBot, start_bot
-from tests.fakes.discord_server import EPHEMERAL, FakeDiscord
+from tests.fakes.discord_harness import STUDENTS, TEACHER, DiscordBot, two_servers
+from tests.fakes.discord_server import EPHEMERAL
 
 ADA, BEN = STUDENTS[:2]
 LITVINOV = "who was litvinov"
@@ -82,11 +81,9 @@ async def test_a_private_answer_is_shared_by_its_asker_saying_who_asked(
 
 async def test_the_setting_holds_in_the_channels_threads_and_no_other_server(
         kb: KnowledgeBase, db: Database, clock: FakeClock) -> None:
-    fake = FakeDiscord(guilds=[1_000_000_000_000_001, 1_000_000_000_000_002])
-    await fake.start()
-    bot = await start_bot(fake, StudyBot(kb, db, clock), clock)
-    first, second = fake.guild_ids
-    try:
+    async with two_servers(kb, db, clock) as bot:
+        fake = bot.fake
+        first, second = fake.guild_ids
         await fake.wait_response(await fake.command(
             "settings answers", {"mode": "private"}, user=TEACHER, guild_id=first))
         threaded = await fake.wait_response(await fake.command(
@@ -96,6 +93,3 @@ async def test_the_setting_holds_in_the_channels_threads_and_no_other_server(
         theirs = await fake.wait_response(await fake.command(
             "ask", {"question": LITVINOV}, user=ADA, guild_id=second), timeout=20)
         assert not theirs["flags"] & EPHEMERAL and embed(theirs)["title"] == "Maxim Litvinov"
-    finally:
-        await bot.stop()
-        await fake.stop()

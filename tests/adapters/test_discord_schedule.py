@@ -13,7 +13,7 @@ from bot.app import StudyBot
 from bot.clock import FakeClock
 from bot.storage.db import Database
 from knowledge.loader import KnowledgeBase
-from tests.fakes.discord_harness import STUDENT, TEACHER, DiscordBot, start_bot
+from tests.fakes.discord_harness import STUDENT, TEACHER, DiscordBot, start_bot, two_servers
 from tests.fakes.discord_server import EPHEMERAL, FakeDiscord
 
 
@@ -132,11 +132,9 @@ async def test_a_scheduled_revision_question_is_answered_then_revealed_in_place(
 
 async def test_one_server_never_sees_another_servers_schedules(
         kb: KnowledgeBase, db: Database, clock: FakeClock) -> None:
-    fake = FakeDiscord(guilds=[1_000_000_000_000_001, 1_000_000_000_000_002])
-    await fake.start()
-    bot = await start_bot(fake, StudyBot(kb, db, clock), clock)
-    first, second = fake.guild_ids
-    try:
+    async with two_servers(kb, db, clock) as bot:
+        fake = bot.fake
+        first, second = fake.guild_ids
         await fake.wait_response(await fake.command(
             "schedule add", {"kind": "onthisday", "time": "09:30"}, user=TEACHER,
             guild_id=first))
@@ -149,6 +147,3 @@ async def test_one_server_never_sees_another_servers_schedules(
         gone = await fake.wait_response(await fake.command("schedule remove", {"id": 1},
                                                            user=TEACHER, guild_id=second))
         assert "no schedule #1" in gone["content"]
-    finally:
-        await bot.stop()
-        await fake.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -70,6 +71,20 @@ async def start_bot(fake: FakeDiscord, studybot: StudyBot, clock: FakeClock,
     return DiscordBot(fake, studybot, client, task, clock)
 
 
+@asynccontextmanager
+async def two_servers(kb: KnowledgeBase, db: Database, clock: FakeClock
+                      ) -> AsyncIterator[DiscordBot]:
+    """A bot in two servers of one fake Discord (``fake.guild_ids``), for isolation tests."""
+    fake = FakeDiscord(guilds=[1_000_000_000_000_001, 1_000_000_000_000_002])
+    await fake.start()
+    bot = await start_bot(fake, StudyBot(kb, db, clock), clock)
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+        await fake.stop()
+
+
 @pytest.fixture
 async def fake_discord() -> AsyncIterator[FakeDiscord]:
     fake = FakeDiscord()
@@ -88,4 +103,4 @@ async def discord_bot(fake_discord: FakeDiscord, kb: KnowledgeBase, db: Database
 
 
 __all__ = ["STUDENT", "STUDENTS", "STUDENT_PERMISSIONS", "TEACHER", "DiscordBot",
-           "discord_bot", "fake_discord", "start_bot"]
+           "discord_bot", "fake_discord", "start_bot", "two_servers"]
