@@ -4,8 +4,10 @@ Answers are public (the class learns from each other's questions), saying who as
 where a teacher chose ``settings answers private`` for the channel, each goes only to the
 student who asked, with a button to share it (:mod:`bot.commands.share`). Each student's
 questions in one channel (or thread) are a conversation for a few minutes, so "when did he
-die?" after a question about Litvinov is about Litvinov. An answer leads short; its buttons
-open the rest ("More"), a composed view (the arguments on one side), or an entry it lists.
+die?" after a question about Litvinov is about Litvinov: what each student was asking about
+is kept in the database, so any bot process understands the follow-up, and a database outage
+only means the question is read afresh. An answer leads short; its buttons open the rest
+("More"), a composed view (the arguments on one side), or an entry it lists.
 
 Button ids: ``ask:<entry id>`` opens an entry, ``view:<view>`` a composed answer, and
 ``more:<view>`` shows an answer whole in place of its short form.
@@ -17,14 +19,16 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.answering.answer import Answer
-from bot.answering.conversation import Conversations
+from bot.answering.conversation import FOLLOW_UP_FOR, reply_to
 from bot.answering.engine import AnswerEngine
 from bot.answering.respond import open_view
 from bot.commands.registry import Option, action, command
 from bot.commands.settings import answers_private
 from bot.commands.share import answer_privately
 from bot.events import Command, Press
+from bot.faults import FaultLog, storage_unreachable
 from bot.replies import MAX_ACTION_ID, Asked, Choice, Reply, private
+from bot.storage.conversations import last_subject, remember
 
 if TYPE_CHECKING:
     from bot.app import StudyBot
@@ -39,25 +43,50 @@ def answer_engine(bot: StudyBot) -> AnswerEngine:
     return AnswerEngine.for_knowledge(bot.kb)
 
 
-def conversations(bot: StudyBot) -> Conversations:
-    """Every student's conversation with the bot, by channel (``bot.service(conversations)``)."""
-    return Conversations(bot.service(answer_engine), bot.clock)
-
-
 @command("ask", "Ask a question about the essay in your own words.",
          Option("question", "Your question, e.g. `when was the Nazi-Soviet Pact`.", rest=True))
 async def ask(bot: StudyBot, cmd: Command) -> list[Reply]:
+    engine = bot.service(answer_engine)
+    now = bot.clock.now()
+    where, who = cmd.place.key, cmd.actor.user_id
+    try:  # what the student was asking about: a follow-up's "he" or "it"
+        async with bot.db.transaction() as session:
+            last = await last_subject(session, where, who, now - FOLLOW_UP_FOR)
+    except Exception as exc:  # no storage: still answer, as a fresh question
+        if not storage_unreachable(exc):
+            raise
+        bot.service(FaultLog).report("conversation memory", exc)
+        last = None
     question = cmd.args.get("question", "")
-    talk = bot.service(conversations).of(cmd.place.key, cmd.actor.user_id)
-    result = talk.ask(question)
-    if not result.question:
-        return [private(result.lead)]
+    turn = reply_to(engine, question, engine.by_id.get(last or ""))
+    if not turn.answer.question:
+        return [private(turn.answer.lead)]
+    if turn.subject is not None or last is not None:
+        await _remember(bot, cmd, turn.subject.id if turn.subject else None)
+    return [await _shown(bot, cmd, question, turn.answer)]
+
+
+async def _shown(bot: StudyBot, cmd: Command, question: str, result: Answer) -> Reply:
+    """For the channel, saying who asked; or, where a teacher chose private answers for the
+    channel, for the asker alone, with a button to share it."""
     reply = short_reply(result)
     if not await answers_private(bot, cmd.place):
-        return [replace(reply, asked=Asked(cmd.actor.user_id, question))]
+        return replace(reply, asked=Asked(cmd.actor.user_id, question))
     if not result.answered:  # "I don't know", a greeting: nothing worth sharing
-        return [replace(reply, private=True)]
-    return [await answer_privately(bot, cmd.actor, cmd.place, question, reply)]
+        return replace(reply, private=True)
+    return await answer_privately(bot, cmd.actor, cmd.place, question, reply)
+
+
+async def _remember(bot: StudyBot, cmd: Command, entry_id: str | None) -> None:
+    try:
+        async with bot.db.transaction() as session:
+            await remember(session, cmd.actor.tenant_key, cmd.place.key, cmd.actor.user_id,
+                           entry_id, bot.clock.now())
+    except Exception as exc:
+        if not storage_unreachable(exc):
+            raise
+        bot.service(FaultLog).report("conversation memory", exc)
+
 
 
 @action("ask")
