@@ -32,6 +32,7 @@ DISTINCT_AT = 2.0
 WHY = frozenset({"why", "reason", "reasons", "motive", "motives", "motivation", "extent",
                  "link", "links", "linked", "connect", "connection", "relationship", "justify",
                  "justified", "justification", "purpose"})
+ROLE = frozenset({"role", "significance", "importance", "contribution"})
 SIDE_DEPTH = 8  # how far down the ranking an argument on the asked side is looked for
 DOUBT_SLACK = 0.1  # how much less of the question a corrected entry may cover than the best
 
@@ -120,8 +121,9 @@ def _joining(engine: AnswerEngine, reading: Reading, intent: Intent) -> Match | 
 
 
 def _role(engine: AnswerEngine, reading: Reading, found: Search) -> Match | None:
-    """For "Yezhov's role in the Great Terror": the person (or body) whose role it is."""
-    if "role" not in reading.words.words:
+    """For "Yezhov's role in the Great Terror", "the significance of Harpo Marx": the person
+    (or body, or idea) whose role it is."""
+    if not ROLE.intersection(reading.words.words):
         return None
     named = [e for e in engine.mentions(reading) if e.id not in engine.core_entries]
     subject = next((e for e in named if isinstance(e, PersonEntry)), None) or next(
