@@ -112,8 +112,8 @@ def _on_side(found: Search, side: str) -> Match | None:
 def _joining(engine: AnswerEngine, reading: Reading, intent: Intent) -> Match | None:
     """For "the link between the purge and Spain": the argument citing both, if one does."""
     ids = {e.id for e in intent.entries}
-    citing = [e.id for e in engine.by_id.values() if isinstance(e, ArgumentEntry)
-              and (ids <= {*e.evidence, e.id} or len(ids & set(e.evidence)) >= 2)]
+    citing = [e.id for e in engine.arguments
+              if ids <= {*e.evidence, e.id} or len(ids & set(e.evidence)) >= 2]
     if not citing:
         return None
     ranked = engine.search(reading, also=citing).matches
@@ -149,8 +149,7 @@ def _argued(engine: AnswerEngine, reading: Reading, best: Match) -> Match:
     """For "why ...": the argument that cites the best entry as evidence, the one the
     question's other words fit best ("why did stalin sign the pact" -> the search for
     security). The answer is as sure as the entry it explains was matched."""
-    citing = [e.id for e in engine.by_id.values()
-              if isinstance(e, ArgumentEntry) and best.entry.id in e.evidence]
+    citing = [e.id for e in engine.cited_by.get(best.entry.id, [])]
     if not citing:
         return best
     ranked = engine.search(reading, also=citing).matches
