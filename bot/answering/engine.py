@@ -222,13 +222,17 @@ class AnswerEngine:
                            max(self.events_by_year, default=1999) + 1)
         self._links = _links(self.by_id)
         self._shelve()
-        #: Each name (title or alias) as its index terms -> the entries it names.
-        self.names: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
-        for doc in self.docs:
+        #: Each name (title or alias) as its index terms joined by spaces -> the numbers of
+        #: the entries it names: one number, or a list when entries share the name.
+        self.names: dict[str, int | list[int]] = {}
+        for number, doc in enumerate(self.docs):
             for name in doc.names:
-                if doc.entry not in self.names[tuple(name.split())]:
-                    self.names[tuple(name.split())].append(doc.entry)
-        self.longest_name = max((len(n) for n in self.names), default=1)
+                known = self.names.setdefault(name, number)
+                if isinstance(known, int) and known != number:
+                    self.names[name] = [known, number]
+                elif isinstance(known, list) and number not in known:
+                    known.append(number)
+        self.longest_name = max((name.count(" ") + 1 for name in self.names), default=1)
         #: Every word that is part of some entry's title or alias: the packs' names.
         self.name_vocabulary = frozenset(t for doc in self.docs for t in doc.name_terms)
         self.core = self._core_terms()
@@ -348,17 +352,19 @@ class AnswerEngine:
         "soviet" too; a name several entries share goes to the one it is the title of, else
         to the likeliest kind (a person, an event, a term before the rest).
         """
-        found = [self._read_term(w, {}) for w in reading.words.content]
-        said = [t.term if not t.variants else t.variants[0][0] for t in found]
+        read = [self._read_term(w, {}) for w in reading.words.content]
+        said = [t.term if not t.variants else t.variants[0][0] for t in read]
         taken = [False] * len(said)
         named: list[tuple[int, Entry]] = []
         for size in range(min(self.longest_name, len(said)), 0, -1):
             for start in range(len(said) - size + 1):
                 if any(taken[start:start + size]):
                     continue
-                entries = self.names.get(tuple(said[start:start + size]))
-                if not entries:
+                found = self.names.get(" ".join(said[start:start + size]))
+                if found is None:
                     continue
+                entries = [self.docs[n].entry for n in ([found] if isinstance(found, int)
+                                                        else found)]
                 taken[start:start + size] = [True] * size
                 named.append((start, self._likeliest(entries, said[start:start + size])))
         ordered = {e.id: e for _, e in sorted(named, key=lambda pair: pair[0])}
