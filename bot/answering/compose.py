@@ -18,7 +18,7 @@ from bot.answering.engine import AnswerEngine
 from bot.answering.intent import historians_of
 from bot.replies import Part
 from knowledge.loader import collapse
-from knowledge.models import ArgumentEntry, Entry, EventEntry, PersonEntry, WorkEntry
+from knowledge.models import ArgumentEntry, Entry, EventEntry, PersonEntry
 
 SIDES = ("consistent", "inconsistent", "qualified")
 #: How each side of the essay's question is named (the pack format's own three sides).
@@ -33,6 +33,7 @@ MAIN_PER_SIDE = 2  # arguments per side an overview leads with
 MORE_PER_SIDE = 3  # and adds on request
 LISTED = 6  # lines a list leads with before "More"
 MAX_LINKS = 10
+NEAREST_WITHIN = 60  # days: further than this, a day with no event gets no "nearest" list
 SAME_NOTE = 70  # rapidfuzz token_set_ratio above which two notes make the same correction
 
 
@@ -83,11 +84,10 @@ def side(engine: AnswerEngine, which: str, question: str = "") -> Answer:
 def historian(engine: AnswerEngine, person: Entry, question: str = "",
               first: Iterable[Entry] = ()) -> Answer:
     """One historian's view: their arguments (those the question names first) and works."""
-    arguments = [a for a in engine.by_id.values()
-                 if isinstance(a, ArgumentEntry) and a.historian == person.id]
+    arguments = engine.argued_by.get(person.id, [])
     preferred = [e for e in first if e in arguments]
     arguments = [*preferred, *(a for a in arguments if a not in preferred)]
-    works = [w for w in engine.by_id.values() if isinstance(w, WorkEntry) and w.author == person.id]
+    works = engine.written_by.get(person.id, [])
     role = f" ({person.role})" if isinstance(person, PersonEntry) else ""
     lead = [Part("heading", f"{person.title}{role}")]
     if arguments:
@@ -110,8 +110,7 @@ def historians(engine: AnswerEngine, question: str = "") -> Answer:
     lines: list[Part] = []
     entries: list[Entry] = []
     for person in historians_of(engine):
-        arguments = [a for a in engine.by_id.values()
-                     if isinstance(a, ArgumentEntry) and a.historian == person.id]
+        arguments = engine.argued_by.get(person.id, [])
         if arguments:
             lines.append(Part("item", f"{person.title}: {arguments[0].claim.strip()}"))
             entries += [arguments[0], person]
@@ -127,8 +126,7 @@ def corrections(engine: AnswerEngine, question: str = "") -> Answer:
     """Where the essay is wrong or contested: each corrected entry's title and note, in the
     order the essay says it."""
     noted: list[Entry] = []
-    for entry in sorted((e for e in engine.by_id.values() if e.note and e.quotes),
-                        key=engine.essay_position):
+    for entry in sorted(engine.noted, key=engine.essay_position):
         if not any(_same_correction(entry, e) for e in noted):
             noted.append(entry)  # one line per correction, however many entries carry it
     lines = [Part("item", f"{e.title}: {lead_sentences(e.note or '')[0]}") for e in noted]
@@ -156,8 +154,7 @@ def compare(engine: AnswerEngine, things: tuple[Entry, ...], question: str = "")
     for thing in things:
         lead.append(Part("item", _summary(engine, thing)))
         if isinstance(thing, PersonEntry):
-            drawn += [a for a in engine.by_id.values()
-                      if isinstance(a, ArgumentEntry) and a.historian == thing.id]
+            drawn += engine.argued_by.get(thing.id, [])
         rest = lead_sentences(thing.text)[1]
         if rest:
             more.append(Part("text", f"{heading(thing)}: {rest}"))
@@ -174,9 +171,7 @@ def period(engine: AnswerEngine, asked: QueryDate, question: str = "") -> Answer
 
     None when nothing the packs hold falls on or near it.
     """
-    events = sorted((e for e in engine.by_id.values()
-                     if isinstance(e, EventEntry) and overlaps(asked, e.date, e.end_date)),
-                    key=lambda e: (e.date, e.end_date or e.date))
+    events = [e for e in engine.events if overlaps(asked, e.date, e.end_date)]
     if asked.day is not None and asked.until is None:  # a day: what began on it, if anything
         events = [e for e in events if e.date == _iso_day(asked)] or events
     if len(events) == 1 and asked.day is not None:
@@ -200,9 +195,11 @@ def _nearest(engine: AnswerEngine, asked: QueryDate, question: str) -> Answer | 
     if asked.year is None or asked.until is not None:
         return None
     low, _ = asked.bounds
-    events = [e for e in engine.by_id.values() if isinstance(e, EventEntry)]
-    near = sorted(events, key=lambda e: _distance(low, *entry_bounds(e.date, e.end_date)))[:3]
-    if not near or _distance(low, *entry_bounds(near[0].date, near[0].end_date)) > 60:
+    def away(event: EventEntry) -> int:
+        return _distance(low, *entry_bounds(event.date, event.end_date))
+
+    near = sorted(engine.events, key=away)[:3]
+    if not near or away(near[0]) > NEAREST_WITHIN:
         return None
     lines = [Part("item", f"{readable_span(e.date, e.end_date)}: {e.title}") for e in near]
     lead = (Part("text", f"Nothing in the essay's story falls on {readable_query(asked)}. "
@@ -222,8 +219,7 @@ def _distance(day: tuple[int, int, int], first: tuple[int, int, int],
 
 def _summary(engine: AnswerEngine, thing: Entry) -> str:
     if isinstance(thing, PersonEntry):
-        arguments = [a for a in engine.by_id.values()
-                     if isinstance(a, ArgumentEntry) and a.historian == thing.id]
+        arguments = engine.argued_by.get(thing.id, [])
         said = f" Argues: {arguments[0].claim.strip()}" if arguments else ""
         return f"{thing.title} ({thing.role}).{said}"
     if isinstance(thing, ArgumentEntry):
@@ -252,13 +248,12 @@ def _link(engine: AnswerEngine, things: tuple[Entry, ...]) -> str:
 def _side_of(engine: AnswerEngine, thing: Entry) -> str:
     if isinstance(thing, ArgumentEntry):
         return thing.side
-    arguments = [a for a in engine.by_id.values()
-                 if isinstance(a, ArgumentEntry) and a.historian == thing.id]
+    arguments = engine.argued_by.get(thing.id, [])
     return arguments[0].side if arguments else ""
 
 
 def _arguments(engine: AnswerEngine, which: str) -> list[ArgumentEntry]:
-    return [a for a in engine.by_id.values() if isinstance(a, ArgumentEntry) and a.side == which]
+    return [a for a in engine.arguments if a.side == which]
 
 
 def _main(arguments: list[ArgumentEntry]) -> list[ArgumentEntry]:

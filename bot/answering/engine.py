@@ -221,13 +221,18 @@ class AnswerEngine:
         self.years = range(min(self.events_by_year, default=1900),
                            max(self.events_by_year, default=1999) + 1)
         self._links = _links(self.by_id)
-        #: Each name (title or alias) as its index terms -> the entries it names.
-        self.names: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
-        for doc in self.docs:
+        self._shelve()
+        #: Each name (title or alias) as its index terms joined by spaces -> the numbers of
+        #: the entries it names: one number, or a list when entries share the name.
+        self.names: dict[str, int | list[int]] = {}
+        for number, doc in enumerate(self.docs):
             for name in doc.names:
-                if doc.entry not in self.names[tuple(name.split())]:
-                    self.names[tuple(name.split())].append(doc.entry)
-        self.longest_name = max((len(n) for n in self.names), default=1)
+                known = self.names.setdefault(name, number)
+                if isinstance(known, int) and known != number:
+                    self.names[name] = [known, number]
+                elif isinstance(known, list) and number not in known:
+                    known.append(number)
+        self.longest_name = max((name.count(" ") + 1 for name in self.names), default=1)
         #: Every word that is part of some entry's title or alias: the packs' names.
         self.name_vocabulary = frozenset(t for doc in self.docs for t in doc.name_terms)
         self.core = self._core_terms()
@@ -255,6 +260,28 @@ class AnswerEngine:
             found |= {t for t, (numbers, _) in self.postings.items()
                       if len(numbers) > BACKGROUND_SHARE * len(self.docs)}
         return frozenset(found | {s for t in found for s in _SYNONYMS.get(t, ())})
+
+    def _shelve(self) -> None:
+        """Entries by kind and by what they point at, once: composed answers read these
+        instead of every entry (a pack of 100,000 entries costs them nothing more)."""
+        entries = [doc.entry for doc in self.docs]
+        self.events = sorted((e for e in entries if isinstance(e, EventEntry)),
+                             key=lambda e: (e.date, e.end_date or e.date))
+        self.arguments = [e for e in entries if isinstance(e, ArgumentEntry)]
+        self.people = [e for e in entries if isinstance(e, PersonEntry)]
+        self.noted = [e for e in entries if e.note and e.quotes]
+        self.work_years = frozenset(e.year for e in entries if isinstance(e, WorkEntry))
+        self.argued_by: dict[str, list[ArgumentEntry]] = defaultdict(list)
+        self.cited_by: dict[str, list[ArgumentEntry]] = defaultdict(list)
+        for argument in self.arguments:
+            if argument.historian:
+                self.argued_by[argument.historian].append(argument)
+            for ref in argument.evidence:
+                self.cited_by[ref].append(argument)
+        self.written_by: dict[str, list[WorkEntry]] = defaultdict(list)
+        for entry in entries:
+            if isinstance(entry, WorkEntry):
+                self.written_by[entry.author].append(entry)
 
     @classmethod
     def for_knowledge(cls, kb: KnowledgeBase) -> AnswerEngine:
@@ -325,19 +352,21 @@ class AnswerEngine:
         "soviet" too; a name several entries share goes to the one it is the title of, else
         to the likeliest kind (a person, an event, a term before the rest).
         """
-        found = [self._read_term(w, {}) for w in reading.words.content]
-        said = [t.term if not t.variants else t.variants[0][0] for t in found]
+        read = [self._read_term(w, {}) for w in reading.words.content]
+        said = [t.term if not t.variants else t.variants[0][0] for t in read]
         taken = [False] * len(said)
         named: list[tuple[int, Entry]] = []
         for size in range(min(self.longest_name, len(said)), 0, -1):
             for start in range(len(said) - size + 1):
                 if any(taken[start:start + size]):
                     continue
-                entries = self.names.get(tuple(said[start:start + size]))
-                if not entries:
+                found = self.names.get(" ".join(said[start:start + size]))
+                if found is None:
                     continue
+                entries = [self.docs[n].entry for n in ([found] if isinstance(found, int)
+                                                        else found)]
                 taken[start:start + size] = [True] * size
-                named.append((start, _likeliest(entries, said[start:start + size])))
+                named.append((start, self._likeliest(entries, said[start:start + size])))
         ordered = {e.id: e for _, e in sorted(named, key=lambda pair: pair[0])}
         return list(ordered.values())
 
@@ -353,6 +382,15 @@ class AnswerEngine:
             if not said and term.variants[0][0] in self.name_vocabulary and names_a_thing(word):
                 return True
         return False
+
+    def _likeliest(self, entries: list[Entry], name: list[str]) -> Entry:
+        """Of the entries sharing a name, the one it is the title of, else by kind."""
+        said = " ".join(name)
+
+        def rank(entry: Entry) -> tuple[bool, int]:
+            title = self.docs[self.numbers[entry.id]].names[0]  # the title's own terms
+            return title != said, _KIND_ORDER.get(getattr(entry, "kind", ""), 9)
+        return min(entries, key=rank)
 
     def search(self, question: str | Reading, also: Iterable[str] = ()) -> Search:
         """The question's ranked matches; ``also`` names entries to rank whether or not
@@ -581,13 +619,6 @@ def _index_entry(entry: Entry) -> tuple[_Doc, dict[str, float]]:
 
 
 _KIND_ORDER = {"person": 0, "event": 1, "term": 2, "work": 3, "argument": 4, "fact": 5}
-
-
-def _likeliest(entries: list[Entry], name: list[str]) -> Entry:
-    """Of the entries sharing a name, the one it is the title of, else by kind."""
-    def rank(entry: Entry) -> tuple[bool, int]:
-        return terms(entry.title) != name, _KIND_ORDER.get(getattr(entry, "kind", ""), 9)
-    return min(entries, key=rank)
 
 
 def _undouble(word: str) -> str:

@@ -25,7 +25,7 @@ from bot.answering.dates import QueryDate, parse_iso
 from bot.answering.engine import SOFT_WORDS, AnswerEngine
 from bot.answering.reading import Reading
 from bot.answering.text import GENERIC, META, META_TERMS, stem, terms
-from knowledge.models import ArgumentEntry, Entry, EventEntry, PersonEntry, WorkEntry
+from knowledge.models import Entry, EventEntry, PersonEntry
 
 IntentKind = Literal["entry", "overview", "side", "historian", "historians", "compare",
                      "period", "corrections"]
@@ -121,9 +121,8 @@ def _about_them(engine: AnswerEngine, person: Entry, topical: list[str]) -> bool
     """Whether the question's other topic words are in the historian's own entries
     ("what did preston say about spain"), not about something else ("preston north end")."""
     own = set(terms(person.title)) | {t for a in person.aliases for t in terms(a)}
-    theirs = [e for e in engine.by_id.values()
-              if (isinstance(e, ArgumentEntry) and e.historian == person.id)
-              or (isinstance(e, WorkEntry) and e.author == person.id) or e is person]
+    theirs = [person, *engine.argued_by.get(person.id, []),
+              *engine.written_by.get(person.id, [])]
     said = {t for e in theirs for t in terms(f"{e.title} {e.text} {' '.join(e.quotes)}")}
     rest = {engine.term_of(w) for w in topical} - own
     return len(rest - said) <= len(rest) // 2
@@ -186,18 +185,13 @@ def _compared(named: list[Entry], historians: list[Entry], core: frozenset[str])
 
 @lru_cache(maxsize=8)
 def _historians(engine: AnswerEngine) -> frozenset[str]:
-    """People who argue something in the packs or wrote a work they cite (by id)."""
-    found = {e.historian for e in engine.by_id.values()
-             if isinstance(e, ArgumentEntry) and e.historian}
-    found |= {e.id for e in engine.by_id.values()
-              if isinstance(e, PersonEntry) and "historians" in e.tags}
-    found |= {e.author for e in engine.by_id.values() if isinstance(e, WorkEntry)
-              and any(isinstance(a, ArgumentEntry) and a.historian == e.author
-                      for a in engine.by_id.values())}
+    """People who argue something in the packs, or whom the packs tag as historians."""
+    found = set(engine.argued_by)
+    found |= {e.id for e in engine.people if "historians" in e.tags}
     return frozenset(found)
 
 
 def historians_of(engine: AnswerEngine) -> list[PersonEntry]:
     """The historians, in the order the packs list them."""
     ids = _historians(engine)
-    return [e for e in engine.by_id.values() if isinstance(e, PersonEntry) and e.id in ids]
+    return [e for e in engine.people if e.id in ids]

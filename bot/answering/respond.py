@@ -32,6 +32,7 @@ DISTINCT_AT = 2.0
 WHY = frozenset({"why", "reason", "reasons", "motive", "motives", "motivation", "extent",
                  "link", "links", "linked", "connect", "connection", "relationship", "justify",
                  "justified", "justification", "purpose"})
+ROLE = frozenset({"role", "significance", "importance", "contribution"})
 SIDE_DEPTH = 8  # how far down the ranking an argument on the asked side is looked for
 DOUBT_SLACK = 0.1  # how much less of the question a corrected entry may cover than the best
 
@@ -111,8 +112,8 @@ def _on_side(found: Search, side: str) -> Match | None:
 def _joining(engine: AnswerEngine, reading: Reading, intent: Intent) -> Match | None:
     """For "the link between the purge and Spain": the argument citing both, if one does."""
     ids = {e.id for e in intent.entries}
-    citing = [e.id for e in engine.by_id.values() if isinstance(e, ArgumentEntry)
-              and (ids <= {*e.evidence, e.id} or len(ids & set(e.evidence)) >= 2)]
+    citing = [e.id for e in engine.arguments
+              if ids <= {*e.evidence, e.id} or len(ids & set(e.evidence)) >= 2]
     if not citing:
         return None
     ranked = engine.search(reading, also=citing).matches
@@ -120,8 +121,9 @@ def _joining(engine: AnswerEngine, reading: Reading, intent: Intent) -> Match | 
 
 
 def _role(engine: AnswerEngine, reading: Reading, found: Search) -> Match | None:
-    """For "Yezhov's role in the Great Terror": the person (or body) whose role it is."""
-    if "role" not in reading.words.words:
+    """For "Yezhov's role in the Great Terror", "the significance of Harpo Marx": the person
+    (or body, or idea) whose role it is."""
+    if not ROLE.intersection(reading.words.words):
         return None
     named = [e for e in engine.mentions(reading) if e.id not in engine.core_entries]
     subject = next((e for e in named if isinstance(e, PersonEntry)), None) or next(
@@ -147,8 +149,7 @@ def _argued(engine: AnswerEngine, reading: Reading, best: Match) -> Match:
     """For "why ...": the argument that cites the best entry as evidence, the one the
     question's other words fit best ("why did stalin sign the pact" -> the search for
     security). The answer is as sure as the entry it explains was matched."""
-    citing = [e.id for e in engine.by_id.values()
-              if isinstance(e, ArgumentEntry) and best.entry.id in e.evidence]
+    citing = [e.id for e in engine.cited_by.get(best.entry.id, [])]
     if not citing:
         return best
     ranked = engine.search(reading, also=citing).matches

@@ -26,7 +26,6 @@ from bot.answering.english import names_a_thing
 from bot.answering.intent import Intent, topical_words
 from bot.answering.reading import Reading
 from bot.answering.text import META, STOP_WORDS, word_set
-from knowledge.models import WorkEntry
 
 Reason = Literal["", "chat", "period", "foreign", "nothing"]
 
@@ -104,5 +103,4 @@ def _covered(asked: QueryDate, engine: AnswerEngine) -> bool:
     first, last = engine.story
     if first <= high and low <= last:
         return True
-    return asked.until is None and any(
-        isinstance(e, WorkEntry) and e.year == asked.year for e in engine.by_id.values())
+    return asked.until is None and asked.year in engine.work_years
