@@ -8,9 +8,10 @@ from sqlalchemy import JSON, String
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot import settings
 from bot.storage.base import Base, UTCDateTime
 
-DEFAULT_TIMEZONE = "Europe/London"
+DEFAULT_TIMEZONE = settings.DEFAULT_TIMEZONE
 
 
 class Tenant(Base):
@@ -27,7 +28,7 @@ async def get_tenant(session: AsyncSession, key: str, now: datetime) -> Tenant:
     """The tenant's settings row, created with defaults on first use."""
     tenant = await session.get(Tenant, key)
     if tenant is None:
-        tenant = Tenant(key=key, timezone=DEFAULT_TIMEZONE, teacher_role=None,
+        tenant = Tenant(key=key, timezone=settings.default_timezone(), teacher_role=None,
                         teacher_users=[], created_at=now)
         session.add(tenant)
         await session.flush()
