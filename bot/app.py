@@ -11,9 +11,10 @@ from bot.commands import load_commands
 from bot.commands.registry import ACTIONS, COMMANDS, TICKERS, CommandSpec
 from bot.events import Command, Event, Press, Text
 from bot.notifier import Notifier, RecordingNotifier
+from bot.ops.observe import event_name, observing, timing_tick
 from bot.replies import Reply, private
 from bot.storage.db import Database
-from knowledge.loader import KnowledgeBase, load_knowledge
+from knowledge.loader import KnowledgeBase
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,10 +41,24 @@ class StudyBot:
     @classmethod
     async def create(cls, *, database_url: str | None = None, clock: Clock | None = None,
                      notifier: Notifier | None = None, kb: KnowledgeBase | None = None) -> StudyBot:
-        """Load the packs (refusing a bad one) and open and migrate the database."""
-        kb = kb or load_knowledge()
+        """Load the packs (refusing a bad one) and their answer index, from the on-disk cache
+        when they are unchanged, and open and migrate the database."""
+        engine = None
+        if kb is None:
+            from bot.answering.index_cache import load_indexed
+
+            kb, engine = load_indexed()
         db = await Database.open(database_url)
-        return cls(kb, db, clock, notifier)
+        bot = cls(kb, db, clock, notifier)
+        if engine is not None:
+            from bot.commands.ask import answer_engine
+
+            bot.provide(answer_engine, engine)
+        return bot
+
+    def provide(self, factory: Callable[[StudyBot], T], instance: T) -> None:
+        """Use ``instance`` as the service ``factory`` would build (one built ahead)."""
+        self._services[factory] = instance
 
     def service(self, factory: Callable[[StudyBot], T]) -> T:
         """One instance per bot of a service built from it (answer engine, question bank)."""
@@ -52,6 +67,10 @@ class StudyBot:
         return self._services[factory]  # type: ignore[no-any-return]
 
     async def handle(self, event: Event) -> list[Reply]:
+        with observing(event):  # log context, one line and a latency sample per event
+            return await self._handle(event)
+
+    async def _handle(self, event: Event) -> list[Reply]:
         try:
             if isinstance(event, Command):
                 return await self._command(event)
@@ -60,19 +79,20 @@ class StudyBot:
             if isinstance(event, Text):
                 return await self._command(Command(event.actor, event.place, "ask",
                                                    {"question": event.text}))
-        except Exception:
-            log.exception("error handling %r", event)
+        except Exception:  # the event itself is not logged: it may hold what a student typed
+            log.exception("error handling %s", event_name(event))
             return [private("Sorry, something went wrong on my side. Nothing you had done "
                             "was lost; please try again.")]
         raise TypeError(f"not an event: {event!r}")
 
     async def tick(self) -> None:
         """Run every due timer once. Each ticker's failure is logged, never fatal."""
-        for run in TICKERS:
-            try:
-                await run(self)
-            except Exception:
-                log.exception("ticker %s failed", getattr(run, "__name__", run))
+        with timing_tick():
+            for run in TICKERS:
+                try:
+                    await run(self)
+                except Exception:
+                    log.exception("ticker %s failed", getattr(run, "__name__", run))
 
     async def close(self) -> None:
         await self.db.close()
