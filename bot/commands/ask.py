@@ -12,6 +12,7 @@ from bot.answering.answer import Answer, answer, answer_entry
 from bot.answering.engine import AnswerEngine
 from bot.commands.registry import Option, action, command
 from bot.events import Command, Press
+from bot.ops.metrics import record_question
 from bot.replies import Choice, Reply, private
 
 if TYPE_CHECKING:
@@ -31,7 +32,13 @@ async def ask(bot: StudyBot, cmd: Command) -> list[Reply]:
     result = answer(bot.service(answer_engine), cmd.args.get("question", ""))
     if not result.question:
         return [private(result.text)]
+    record_question(outcome(result))
     return [_reply(result)]
+
+
+def outcome(result: Answer) -> str:
+    """How the answer went, for ``studybot_questions_total``: sure, close or none."""
+    return "sure" if result.answered else "none"
 
 
 @action("ask")

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import Actor, Place, Press
+from bot.ops.metrics import count_answers
 from bot.quiz.bank import question_bank
 from bot.quiz.group import create_session
 from bot.quiz.models import FINISHED, RUNNING, SOLO, STOPPED, QuizAnswer, QuizQuestion, QuizSession
@@ -126,6 +127,7 @@ async def _mark(bot: StudyBot, press: Press, session_id: int, position: int,
             quiz.state, quiz.finished_at = FINISHED, now
             score = await _score(session, session_id)
             replies.append(private(_summary(score, quiz.total), title="Practice done"))
+    count_answers("solo")  # committed: the transaction above has closed
     return replies
 
 
