@@ -1,25 +1,29 @@
 """``schedule add|list|remove`` for teachers, and the ticker that fires due schedules.
 
-Firing is claimed in the database: a process fires an occurrence only if its
-``UPDATE schedules SET next_due = <next> WHERE id = ? AND next_due = <the value it read>``
-changes the row. Under PostgreSQL's row locks (and SQLite's single writer) exactly one process
-succeeds, so with several processes, or after a restart, each occurrence posts once. The claim
-commits before posting: a crash between the two loses that one post rather than doubling it.
+Firing is claimed in the database (:func:`claim_due`): a process fires an occurrence only if
+its ``UPDATE schedules SET next_due = <next> WHERE id = ? AND next_due = <the value it read>``
+changes the row, in a transaction that holds the rows (PostgreSQL's ``FOR UPDATE SKIP
+LOCKED``) or the database (SQLite's one writer). So with several processes, or after a
+restart, each occurrence posts once. The claim commits before posting: a crash between the
+two loses that one post rather than doubling it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
-from datetime import datetime
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, text, update
 
 from bot.calendar.commands import on_this_day_at, on_this_day_reply
+from bot.calendar.onthisday import OnThisDay
 from bot.commands.registry import Option, command, ticker
 from bot.events import Command, Place
+from bot.ops.metrics import schedule_fired, schedule_missed
 from bot.quiz.bank import question_bank
 from bot.replies import Reply, private
 from bot.schedule.channel import post_channel_question
@@ -33,6 +37,7 @@ from bot.schedule.timing import (
     parse_zone,
     plan,
 )
+from bot.storage.base import UTCDateTime
 from bot.storage.tenants import get_tenant
 
 if TYPE_CHECKING:
@@ -159,42 +164,97 @@ async def schedule_remove(bot: StudyBot, cmd: Command) -> list[Reply]:
 
 # --- Firing -------------------------------------------------------------------------------
 
+#: Schedules claimed in one transaction, and posted at once (each post waits on the platform).
+CLAIM_BATCH = 500
+PARALLEL_POSTS = 200
+
+
 @ticker
 async def fire_schedules(bot: StudyBot) -> None:
-    """Fire every due schedule once; late ones only within the grace window."""
+    """Fire every due schedule once; late ones only within the grace window.
+
+    Due schedules are claimed in batches (one transaction each) and posted side by side, so
+    thousands due at the same minute (every school at 09:00) all go out within a second or
+    so, by however many processes share the database.
+    """
     now = bot.clock.now()
+    limit = asyncio.Semaphore(PARALLEL_POSTS)
+    days: dict[date, OnThisDay] = {}  # one on-this-day lookup per local day
+
+    async def post(row: Schedule, when: datetime) -> None:
+        async with limit:
+            try:
+                await fire(bot, row, when, days)
+            except Exception:
+                log.exception("schedule #%s failed", row.id)
+            else:
+                schedule_fired(row.kind, (bot.clock.now() - when).total_seconds())
+
+    posting: list[asyncio.Task[None]] = []
+    while True:
+        claimed, more = await claim_due(bot, now)
+        posting += [asyncio.create_task(post(row, when)) for row, when in claimed]
+        if not more:
+            break
+    await asyncio.gather(*posting)
+
+
+async def claim_due(bot: StudyBot, now: datetime,
+                    batch: int = CLAIM_BATCH) -> tuple[list[tuple[Schedule, datetime]], bool]:
+    """Claim up to ``batch`` due schedules: move each to its next due time and return those
+    this process must fire (with the occurrence), and whether more may be due.
+
+    PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so processes claiming together take different rows.
+    SQLite: the transaction takes the database's one write lock before it reads. Either way
+    each occurrence is claimed once; the ``next_due`` guard in the update makes sure of it.
+    A claim commits before posting: a crash between the two loses that one post rather than
+    doubling it.
+    """
+    fired: list[tuple[Schedule, datetime]] = []
     async with bot.db.transaction() as session:
-        due = (await session.execute(select(Schedule).where(Schedule.next_due <= now)
-                                     .order_by(Schedule.next_due).limit(200))).scalars().all()
-    for row in due:
-        try:
-            fired_at = await claim(bot, row, now)
-            if fired_at is not None:
-                await fire(bot, row, fired_at)
-        except Exception:
-            log.exception("schedule #%s failed", row.id)
+        if bot.db.is_sqlite:
+            await session.execute(text("UPDATE schedules SET id = id WHERE 0"))  # write lock
+        rows = (await session.execute(
+            select(Schedule).where(Schedule.next_due <= now).order_by(Schedule.next_due)
+            .limit(batch).with_for_update(skip_locked=True))).scalars().all()
+        changes: list[dict[str, object]] = []
+        for row in rows:
+            fire_at, new_due = plan(parse_days(row.days), parse_time(row.at_time),
+                                    ZoneInfo(row.timezone), row.next_due, now)
+            changes.append({"row_id": row.id, "old_due": row.next_due, "next_due": new_due,
+                            "last_fired": fire_at or row.last_fired})
+            if fire_at is not None:
+                fired.append((row, fire_at))
+            else:
+                schedule_missed(row.kind)
+        if changes:
+            await session.execute(_MOVE_ON, changes)
+    return fired, len(rows) == batch
 
 
-async def claim(bot: StudyBot, row: Schedule, now: datetime) -> datetime | None:
-    """Move the schedule to its next due time; return the occurrence to fire if this process
-    won it (None when another process did, or the occurrence is too late to fire)."""
-    zone = ZoneInfo(row.timezone)
-    fire_at, new_due = plan(parse_days(row.days), parse_time(row.at_time), zone, row.next_due, now)
-    async with bot.db.transaction() as session:
-        changes: dict[str, object] = {"next_due": new_due}
-        if fire_at is not None:
-            changes["last_fired"] = fire_at
-        result = await session.execute(update(Schedule).where(
-            Schedule.id == row.id, Schedule.next_due == row.next_due).values(**changes))
-    won = result.rowcount == 1  # type: ignore[attr-defined]
-    return fire_at if won else None
+def _move_on() -> Any:
+    """``UPDATE schedules SET next_due, last_fired WHERE id = ? AND next_due = <as read>``."""
+    table = cast(Table, Schedule.__table__)
+    return (update(table).where(table.c.id == bindparam("row_id"),
+                                table.c.next_due == bindparam("old_due", type_=UTCDateTime()))
+            .values(next_due=bindparam("next_due"), last_fired=bindparam("last_fired")))
 
 
-async def fire(bot: StudyBot, row: Schedule, when: datetime) -> None:
+_MOVE_ON = _move_on()
+
+
+async def fire(bot: StudyBot, row: Schedule, when: datetime,
+               days: dict[date, OnThisDay] | None = None) -> None:
+    """Post one occurrence. ``days`` remembers each local day's events within a tick."""
     if row.kind == "onthisday":
-        result = on_this_day_at(bot, when.astimezone(ZoneInfo(row.timezone)))
-        if result.events:  # a day with nothing near it posts nothing rather than noise
-            await bot.notifier.post(row.place, on_this_day_reply(result))
+        local = when.astimezone(ZoneInfo(row.timezone))
+        found = days.get(local.date()) if days is not None else None
+        if found is None:
+            found = on_this_day_at(bot, local)
+            if days is not None:
+                days[local.date()] = found
+        if found.events:  # a day with nothing near it posts nothing rather than noise
+            await bot.notifier.post(row.place, on_this_day_reply(found))
     elif row.kind == "revision":
         await post_channel_question(bot, row.place, row.tenant_key, row.topic, row.id, when,
                                     ZoneInfo(row.timezone))
