@@ -43,11 +43,15 @@ class RunningSlack:
     socket: AsyncSocketModeHandler | None = None
     ticker: asyncio.Task[None] | None = None
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    stopped: bool = False
 
     async def stop(self, grace: float = SHUTDOWN_GRACE) -> None:
         """Stop taking work (Socket Mode disconnects; HTTP stops listening, answering the
         requests already received), let the listeners under way and the tick under way
         finish, then close."""
+        if self.stopped:
+            return
+        self.stopped = True
         self.ops.stopping = True
         self.stopping.set()
         if self.socket is not None:
