@@ -182,7 +182,7 @@ def cache_line(env: Mapping[str, str]) -> str:
 
 
 def old_data_hint(env: Mapping[str, str]) -> str | None:
-    """Versions before 0.2 kept the database in ./data wherever the bot was started."""
+    """Earlier versions kept the database in ./data wherever the bot was started."""
     old = Path("data") / "studybot.sqlite3"
     if settings.value("STUDYBOT_DATA_DIR", env) or settings.value("DATABASE_URL", env):
         return None

@@ -122,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="Check for this platform (default: chosen from the tokens set, as run does).",
     )
 
+    add(
+        "health",
+        "bot.ops.http:health_main",
+        "Ask the bot running on this machine whether it is healthy (exit status 0 if so).",
+    )
+
     invite = add(
         "invite-url",
         "adapters.discord.permissions:invite_main",

@@ -151,9 +151,9 @@ VARIABLES: tuple[Variable, ...] = (
              "(several processes, many schools) or `sqlite:///path`.",
              "a SQLite file in `STUDYBOT_DATA_DIR`", secret=True, check=check_database_url),
     Variable("STUDYBOT_DATA_DIR", "general", "Where the SQLite database and saved files live.",
-             "the per-user data folder, e.g. `~/.local/share/studybot`"),
+             "the per-user data folder (`~/.local/share/studybot` on Linux)"),
     Variable("STUDYBOT_CACHE_DIR", "general", "Where the built answer index is cached (safe "
-             "to delete).", "the per-user cache folder, e.g. `~/.cache/studybot`"),
+             "to delete).", "the per-user cache folder (`~/.cache/studybot` on Linux)"),
     Variable("STUDYBOT_PACKS", "general", "Extra knowledge-pack folders, separated by `:`.",
              "only the built-in pack"),
     Variable("STUDYBOT_TIMEZONE", "general", "The time zone a new server or workspace starts "
@@ -277,8 +277,8 @@ def _ownership_hint(path: Path) -> str:
     uid = os.getuid() if hasattr(os, "getuid") else None
     if uid is None:
         return "give this user write access to it"
-    return (f"it must belong to the user the bot runs as (uid {uid}), "
-            f"e.g. `sudo chown -R {uid} {path}` on the host")
+    return (f"it must belong to the user the bot runs as (uid {uid}): `sudo chown -R {uid} "
+            f"{path}` (in a container: on the host, the folder mounted at {path})")
 
 
 # --- the optional studybot.toml --------------------------------------------------------------
