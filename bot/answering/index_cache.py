@@ -103,6 +103,7 @@ def load_indexed(folders: Sequence[Path] | None = None, directory: Path | None =
         return cached
     kb = load_knowledge(folders)
     engine = AnswerEngine(kb.entries.values())
+    gc.freeze()  # as after a cached load: read-only from now on
     log.info("answer index: %d entries checked and indexed in %.1f s", len(kb.entries),
              time.perf_counter() - started)
     _write(path, key, kb, engine)
@@ -111,12 +112,16 @@ def load_indexed(folders: Sequence[Path] | None = None, directory: Path | None =
 
 def _read(path: Path, key: str) -> tuple[KnowledgeBase, AnswerEngine] | None:
     try:
-        with path.open("rb") as handle:
-            gc.disable()  # unpickling makes millions of objects; collecting meanwhile is waste
-            try:
-                stored = pickle.load(handle)
-            finally:
-                gc.enable()
+        data = path.read_bytes()  # then loads: twice as quick as unpickling from the file
+        gc.disable()  # unpickling makes millions of objects; collecting meanwhile is waste
+        try:
+            stored = pickle.loads(data)
+            # they live as long as the process and never change: the collector need not
+            # scan them again (else its next full pass takes seconds at 100,000 entries)
+            gc.freeze()
+        finally:
+            gc.enable()
+            del data
     except FileNotFoundError:
         return None
     except Exception as error:  # a truncated or foreign file: build afresh
