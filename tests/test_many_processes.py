@@ -159,7 +159,7 @@ SCHEDULES = [
     ("sat,sun", "08:00", "Asia/Tokyo", DAY.replace(hour=23)),  # Saturday morning in Tokyo
     ("mon", "10:00", "Europe/Paris", None),
     ("daily", "00:00", "UTC", DAY),
-    ("fri", "23:55", "UTC", DAY.replace(hour=23, minute=55)),
+    ("fri", "23:50", "UTC", DAY.replace(hour=23, minute=50)),
     ("daily", "06:15", "Australia/Sydney", DAY.replace(hour=19, minute=15)),  # Saturday there
 ]
 
