@@ -75,14 +75,15 @@ class BotProcess:
 class Worker:
     """A :mod:`tests.fakes.core_worker` process driven line by line (fake clock)."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, post_ms: float = 0.0) -> None:
         self.database_url = database_url
+        self.post_ms = post_ms
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self, timeout: float = 60) -> Worker:
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "tests.fakes.core_worker", "--database-url",
-            self.database_url, cwd=ROOT, env=clean_env({}), stdin=asyncio.subprocess.PIPE,
+            self.database_url, "--post-ms", str(self.post_ms), cwd=ROOT, env=clean_env({}), stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE, limit=1 << 24)
         ready = await asyncio.wait_for(self._line(), timeout)
         assert ready.get("ready"), ready
@@ -99,7 +100,7 @@ class Worker:
         assert self.process is not None and self.process.stdin is not None
         self.process.stdin.write((json.dumps(order) + "\n").encode())
         await self.process.stdin.drain()
-        return await asyncio.wait_for(self._line(), 60)
+        return await asyncio.wait_for(self._line(), 600)
 
     async def stop(self) -> int:
         assert self.process is not None and self.process.stdin is not None

@@ -1,0 +1,102 @@
+"""Start-up with a large pack: checked and indexed from the files, then from the cache.
+
+    python -m benchmarks.index_cache [--size 100000] [--keep FOLDER]
+
+Writes a pack of ``--size`` generated entries (the shape of benchmarks/answer_speed.py's
+synthetic entries) beside the built-in one, then starts fresh processes the way the bot
+starts: ``StudyBot.create()`` (load and check the packs, build or load the answer index, open
+and migrate a SQLite database) and one question answered. The first start has no cache; the
+second finds it. Each line gives the wall-clock time from launching the process to the answer,
+and the time ``StudyBot.create`` took inside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from benchmarks.answer_speed import synthetic_entries
+from knowledge.loader import BUILTIN_PACKS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PROBE = """
+import asyncio, json, sys, time
+started = time.perf_counter()
+from bot.app import StudyBot
+from bot.answering.answer import answer
+from bot.commands.ask import answer_engine
+
+async def main():
+    t = time.perf_counter()
+    bot = await StudyBot.create()
+    ready = time.perf_counter() - t
+    reply = answer(bot.service(answer_engine), "when was the nazi soviet pact")
+    await bot.close()
+    print(json.dumps({"create": ready, "entries": len(bot.kb.entries),
+                      "answered": reply.answered}))
+
+asyncio.run(main())
+"""
+
+
+def write_pack(folder: Path, size: int) -> None:
+    """A valid pack: generated facts (cited, so no essay quotes to check) and the essay."""
+    folder.mkdir(parents=True, exist_ok=True)
+    essay = (BUILTIN_PACKS / "stalin-foreign-policy" / "essay.txt").read_text()
+    (folder / "essay.txt").write_text(essay)
+    (folder / "pack.yaml").write_text("name: generated\ntitle: Generated entries\n"
+                                      "description: For the start-up benchmark.\n"
+                                      "essay: essay.txt\n")
+    items = [{"id": e.id, "title": e.title, "aliases": e.aliases, "text": e.text,
+              "tags": e.tags, "sources": ["generated for the benchmark"]}
+             for e in synthetic_entries(size, essay.split())]
+    with (folder / "facts.yaml").open("w") as out:
+        yaml.dump(items, out, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+                  sort_keys=False, width=1000)
+
+
+def start(packs: Path, cache: Path, data: Path) -> tuple[float, dict[str, object]]:
+    env = os.environ | {"STUDYBOT_PACKS": str(packs), "STUDYBOT_CACHE_DIR": str(cache),
+                        "STUDYBOT_DATA_DIR": str(data)}
+    env.pop("DATABASE_URL", None)
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True)
+    took = time.perf_counter() - started
+    return took, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, help="write the pack here and keep it")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        pack = args.keep or Path(scratch) / "generated"
+        if not (pack / "facts.yaml").exists():
+            started = time.perf_counter()
+            write_pack(pack, args.size)
+            size = (pack / "facts.yaml").stat().st_size / 1e6
+            print(f"pack of {args.size:,} entries written ({size:.0f} MB of YAML) in "
+                  f"{time.perf_counter() - started:.0f} s")
+        cache, data = Path(scratch) / "cache", Path(scratch) / "data"
+        for label in ("first start (no cache)", "restart (cache)", "restart (cache)"):
+            took, inside = start(pack, cache, data)
+            print(f"{label}: {took:.2f} s from launch to the answer; StudyBot.create "
+                  f"{inside['create']:.2f} s; {inside['entries']:,} entries; "
+                  f"answered: {inside['answered']}")
+        size = sum(p.stat().st_size for p in cache.glob("*.pickle")) / 1e6
+        print(f"cache: {size:.0f} MB on disk")
+
+
+if __name__ == "__main__":
+    main()
