@@ -10,9 +10,10 @@ one database, as two workers behind a load balancer do. ``--quizzes`` class quiz
 through one process and the odd through the other, ``--concurrency`` presses in flight in
 each (closed loop, as fast as they go). Then both processes tick past the deadline together
 (the reveals are claimed in the database, so each is done once, by either) and again after
-the pause (the next questions); posts and edits take ``--post-ms`` (default 50 ms) each. It prints the answers per second both processes handled
-together, the time to handle a press (p50, p99, max), how the reveals split, and checks the
-database afterwards: every acknowledged answer stored and counted in its player's totals.
+the pause (the next questions); posts and edits take ``--post-ms`` (default 50 ms) each.
+It prints the answers per second both processes handled together, the time to handle a press
+(p50, p99, max), how the reveals split, and checks the database afterwards: every
+acknowledged answer stored and counted in its player's totals.
 """
 
 from __future__ import annotations
@@ -21,17 +22,13 @@ import argparse
 import asyncio
 import random
 import statistics
-import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
-from benchmarks.quiz_load import throwaway_postgres
+from benchmarks.quiz_load import scratch_database
 from bot.quiz.group import REVEAL_GAP
 from bot.quiz.models import QuizAnswer, QuizPlayer, QuizSession
 from bot.storage.db import Database
@@ -143,16 +140,6 @@ async def run(url: str, args: argparse.Namespace) -> None:
         raise SystemExit("answers were lost")
 
 
-@asynccontextmanager
-async def database(args: argparse.Namespace) -> AsyncIterator[str]:
-    if args.database_url:
-        async with throwaway_postgres(args.database_url) as url:
-            yield url
-        return
-    with tempfile.TemporaryDirectory() as folder:
-        yield f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quizzes", type=int, default=1000)
@@ -164,7 +151,7 @@ async def main() -> None:
     parser.add_argument("--database-url", help="a PostgreSQL server (a throwaway database is "
                         "made there); default: SQLite in a temporary folder")
     args = parser.parse_args()
-    async with database(args) as url:
+    async with scratch_database(args.database_url) as url:
         print(f"database: {url.split('@')[-1]}; {args.quizzes:,} quizzes x {args.players} "
               f"students x {args.questions} questions")
         await run(url, args)

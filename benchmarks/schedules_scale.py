@@ -24,17 +24,14 @@ import asyncio
 import json
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
-from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table, func, insert, select
 
-from benchmarks.quiz_load import throwaway_postgres
+from benchmarks.quiz_load import scratch_database
 from bot.schedule.models import Schedule
 from bot.storage.db import Database
 from tests.fakes.processes import ROOT, clean_env
@@ -136,16 +133,6 @@ def report(posts: list[tuple[str, float, int]], due: float, count: int, moved_on
           f"within 1 s: {within:,} ({within / count:.1%})")
 
 
-@asynccontextmanager
-async def database(args: argparse.Namespace) -> Any:
-    if args.database_url:
-        async with throwaway_postgres(args.database_url) as url:
-            yield url
-        return
-    with tempfile.TemporaryDirectory() as folder:
-        yield f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--schedules", type=int, default=10_000)
@@ -158,7 +145,7 @@ async def main() -> None:
     parser.add_argument("--database-url", help="a PostgreSQL server (a throwaway database is "
                         "made there); default: SQLite in a temporary folder")
     args = parser.parse_args()
-    async with database(args) as url:
+    async with scratch_database(args.database_url) as url:
         print(f"database: {url.split('@')[-1]}")
         await run(url, args)
 

@@ -29,12 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         "adapters.launch:run_main",
         "Start the bot: Discord or Slack when their tokens are set, else the terminal chat.",
     )
-    run.add_argument(
-        "--platform",
-        choices=["auto", "discord", "slack", "console"],
-        default="auto",
-        help="Which platform to serve (default: chosen from the tokens set).",
-    )
+    platform_option(run, "Which platform to serve (default: chosen from the tokens set).")
 
     add(
         "console",
@@ -115,12 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         "folder, the database and the packs; print the effective settings with secrets masked "
         "and one line per problem (exit status 1 if any).",
     )
-    check.add_argument(
-        "--platform",
-        choices=["auto", "discord", "slack", "console"],
-        default="auto",
-        help="Check for this platform (default: chosen from the tokens set, as run does).",
-    )
+    platform_option(check, "Check for this platform (default: chosen from the tokens set).")
 
     add(
         "health",
@@ -137,6 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--client-id", help="The Application ID (default: read from DISCORD_TOKEN)."
     )
     return parser
+
+
+def platform_option(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument(
+        "--platform", choices=["auto", "discord", "slack", "console"], default="auto", help=help
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

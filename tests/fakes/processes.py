@@ -83,8 +83,8 @@ class Worker:
     async def start(self, timeout: float = 60) -> Worker:
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "tests.fakes.core_worker", "--database-url",
-            self.database_url, "--post-ms", str(self.post_ms), cwd=ROOT, env=clean_env({}), stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE, limit=1 << 24)
+            self.database_url, "--post-ms", str(self.post_ms), cwd=ROOT, env=clean_env({}),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 24)
         ready = await asyncio.wait_for(self._line(), timeout)
         assert ready.get("ready"), ready
         return self
