@@ -28,9 +28,9 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from benchmarks.answer_quality import load_devset
-from bot.answering.answer import answer
-from bot.answering.engine import AnswerEngine
+from benchmarks.answer_quality import DEVSET, HERE, load_set
+from bot.answering.engine import AnswerEngine, Outline
+from bot.answering.respond import answer
 from knowledge.loader import load_knowledge
 from knowledge.models import Entry, FactEntry
 
@@ -92,7 +92,8 @@ def questions_for(entries: Sequence[Entry], devset: dict[str, Any], count: int,
                   seed: int = 11) -> list[str]:
     """The development set's questions, then questions naming random entries (some misspelt)."""
     rng = random.Random(seed)
-    asked = [item["q"] for item in devset["in_scope"]] + list(devset["out_of_scope"])
+    asked = [item["q"] if isinstance(item, dict) else item
+             for key in ("in_scope", "out_of_scope") for item in devset[key]]
     while len(asked) < count:
         entry = rng.choice(entries)
         name = rng.choice([entry.title, *entry.aliases]).lower()
@@ -104,11 +105,12 @@ def questions_for(entries: Sequence[Entry], devset: dict[str, Any], count: int,
     return asked[:count]
 
 
-def measure_engine(name: str, entries: Sequence[Entry], asked: Sequence[str]) -> Figures:
+def measure_engine(name: str, entries: Sequence[Entry], asked: Sequence[str],
+                   outline: Outline) -> Figures:
     started = time.perf_counter()
-    engine = AnswerEngine(entries)
+    engine = AnswerEngine(entries, outline)
     startup = time.perf_counter() - started
-    memory = _memory_of(lambda: AnswerEngine(entries))
+    memory = _memory_of(lambda: AnswerEngine(entries, outline))
     gc.collect()
     gc.freeze()  # as `studybot ask` does: the index is read-only, the collector skips it
     for question in asked[:50]:
@@ -182,17 +184,22 @@ def main() -> None:
                         help="Questions for the naive scan on the big pack.")
     args = parser.parse_args()
     kb = load_knowledge()
-    devset = load_devset()
+    devset = load_set(DEVSET)
+    blind = load_set(HERE / "blind-dev.yaml")  # exam-style and composed questions too
+    for key in ("in_scope", "out_of_scope"):
+        devset[key] = [*blind[key], *devset[key]]
     essay_entries = list(kb.entries.values())
+    outline = AnswerEngine.for_knowledge(kb).outline
     rows = []
     asked = questions_for(essay_entries, devset, args.questions)
-    rows.append(measure_engine(f"engine, essay pack ({len(essay_entries)})", essay_entries, asked))
+    rows.append(measure_engine(f"engine, essay pack ({len(essay_entries)})", essay_entries, asked,
+                               outline))
     rows.append(measure_naive(f"naive,  essay pack ({len(essay_entries)})", essay_entries, asked))
     essay_words = sorted({w.strip(".,;:'\"()").lower() for p in kb.packs for w in p.essay.split()})
     if args.size > len(essay_entries):  # --size 0: the essay pack only
         big = essay_entries + synthetic_entries(args.size - len(essay_entries), essay_words)
         asked = questions_for(big, devset, args.questions)
-        rows.append(measure_engine(f"engine, generated ({len(big):,})", big, asked))
+        rows.append(measure_engine(f"engine, generated ({len(big):,})", big, asked, outline))
         rows.append(measure_naive(f"naive,  generated ({len(big):,})", big,
                                   asked[: args.naive_large]))
     print(f"{'':34} {'start-up':>9} {'memory':>9} {'p50':>9} {'p99':>9} {'cpu p50':>9} "

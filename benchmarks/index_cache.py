@@ -32,7 +32,7 @@ PROBE = """
 import asyncio, json, sys, time
 started = time.perf_counter()
 from bot.app import StudyBot
-from bot.answering.answer import answer
+from bot.answering.respond import answer
 from bot.commands.ask import answer_engine
 
 async def main():

@@ -3,7 +3,7 @@ and how long until every student has their private confirmation.
 
     python -m benchmarks.slack_clicks [--students 30] [--rounds 3]
 
-Runs the real bot (slack-bolt HTTP server, production settings: acknowledge first) on
+Runs the real bot (slack-bolt HTTP server, production settings: store, then acknowledge) on
 127.0.0.1 against the local fake Slack Web API (tests/fakes/slack_api.py), with a SQLite file
 database, and prints acknowledgement latency (p50, p95, max) and the time to confirm all.
 """

@@ -8,8 +8,11 @@ from typing import Any, TypeVar
 
 from bot.clock import Clock, SystemClock
 from bot.commands import load_commands
+from bot.commands.parse import EVERY_TOPIC, is_whole_number
 from bot.commands.registry import ACTIONS, COMMANDS, TICKERS, CommandSpec
 from bot.events import Command, Event, Press, Text
+from bot.faults import TRY_AGAIN, FaultLog, storage_unreachable
+from bot.limits import RateLimits, slow_down
 from bot.notifier import Notifier, RecordingNotifier
 from bot.ops.observe import event_name, observing, timing_tick
 from bot.replies import Reply, private
@@ -71,6 +74,12 @@ class StudyBot:
             return await self._handle(event)
 
     async def _handle(self, event: Event) -> list[Reply]:
+        if not event.actor.is_teacher:
+            kind = "press" if isinstance(event, Press) else "command"
+            actor = event.actor
+            wait = self.service(RateLimits).wait(kind, actor.tenant_key, actor.user_id)
+            if wait:
+                return [private(slow_down(wait))]
         try:
             if isinstance(event, Command):
                 return await self._command(event)
@@ -79,20 +88,29 @@ class StudyBot:
             if isinstance(event, Text):
                 return await self._command(Command(event.actor, event.place, "ask",
                                                    {"question": event.text}))
-        except Exception:  # the event itself is not logged: it may hold what a student typed
+        except Exception as exc:
+            if storage_unreachable(exc):
+                self.service(FaultLog).report(f"handling {event_name(event)}", exc)
+                return [private(TRY_AGAIN)]
+            # the event itself is not logged: it may hold what a student typed
             log.exception("error handling %s", event_name(event))
             return [private("Sorry, something went wrong on my side. Nothing you had done "
                             "was lost; please try again.")]
         raise TypeError(f"not an event: {event!r}")
 
     async def tick(self) -> None:
-        """Run every due timer once. Each ticker's failure is logged, never fatal."""
+        """Run every due timer once. Each ticker's failure is logged (a line a minute while it
+        lasts, see :class:`FaultLog`), never fatal."""
+        faults = self.service(FaultLog)
         with timing_tick():
             for run in TICKERS:
+                where = f"ticker {getattr(run, '__name__', run)}"
                 try:
                     await run(self)
-                except Exception:
-                    log.exception("ticker %s failed", getattr(run, "__name__", run))
+                except Exception as exc:
+                    faults.report(where, exc)
+                else:
+                    faults.recovered(where)
 
     async def close(self) -> None:
         await self.db.close()
@@ -100,13 +118,13 @@ class StudyBot:
     async def _command(self, cmd: Command) -> list[Reply]:
         spec = COMMANDS.get(cmd.name)
         if spec is None:
-            return [private(f"I don't know the command `{cmd.name[:40]}`. Try `help`.")]
+            return [private(f"I don't know the command `{cmd.name[:40]}`. Try `/help`.")]
         if spec.teacher_only and not cmd.actor.is_teacher:
-            return [private(f"Sorry, only a teacher can use `{spec.name}`. "
+            return [private(f"Sorry, only a teacher can use `/{spec.name}`. "
                             "Ask your teacher if you'd like one started.")]
         args, problem = check_args(spec, cmd.args)
         if problem:
-            return [private(f"{problem}\nUsage: `{spec.usage}`")]
+            return [private(f"{problem}\nUsage: `/{spec.usage}`")]
         return await spec.handler(self, Command(cmd.actor, cmd.place, cmd.name, args))
 
     async def _press(self, press: Press) -> list[Reply]:
@@ -124,17 +142,19 @@ def check_args(spec: CommandSpec, raw: Any) -> tuple[dict[str, str], str | None]
     for key, value in dict(raw).items():
         option = known.get(key)
         if option is None:
-            return {}, f"`{spec.name}` has no option `{str(key)[:30]}`."
+            return {}, f"`/{spec.name}` has no option `{str(key)[:30]}`."
         text = _clean(str(value))
         if not text:
             continue
+        if option.kind == "topic" and text.lower() in EVERY_TOPIC:
+            continue  # "all": no one topic, which is what leaving it out means
         if option.kind == "int":
-            if not text.lstrip("-").isdigit():
+            if not is_whole_number(text):
                 return {}, f"`{key}` must be a whole number, not `{text[:20]}`."
             number = int(text)
             if (option.min is not None and number < option.min) or (
                     option.max is not None and number > option.max):
-                return {}, f"`{key}` must be from {option.min} to {option.max}."
+                return {}, f"`{key}` must be {allowed_range(option.min, option.max)}."
             text = str(number)
         elif option.kind == "choice" and text.lower() not in option.choices:
             return {}, f"`{key}` must be one of: {', '.join(option.choices)}."
@@ -143,8 +163,17 @@ def check_args(spec: CommandSpec, raw: Any) -> tuple[dict[str, str], str | None]
         args[key] = text
     missing = [o.name for o in spec.options if o.required and o.name not in args]
     if missing:
-        return {}, f"`{spec.name}` needs `{missing[0]}`."
+        return {}, f"`/{spec.name}` needs `{missing[0]}`."
     return args, None
+
+
+def allowed_range(low: int | None, high: int | None) -> str:
+    """"from 1 to 50", "1 or more", "50 or less": the bounds a number must keep to."""
+    if low is not None and high is not None:
+        return f"from {low} to {high}"
+    if low is not None:
+        return f"{low} or more"
+    return f"{high} or less"
 
 
 def _clean(text: str) -> str:

@@ -7,6 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from bot.files import OutputError
 from bot.settings import SettingProblem, apply_config_file
 from knowledge.errors import PackError
 
@@ -17,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A study bot for a history essay: answers questions, runs quizzes, "
         "keeps revision going. On Discord, Slack or in this terminal.",
     )
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add(name: str, target: str, help: str) -> argparse.ArgumentParser:
@@ -42,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
         "question", nargs="+", help="The question, or - to read one per line from stdin."
     )
     ask.add_argument("--json", action="store_true", help="Print JSON (one object per line).")
+    ask.add_argument(
+        "--conversation", action="store_true",
+        help="Read the questions as one student's conversation in one channel, so follow-ups "
+             "(\"when did he die?\") refer to the answer before.")
 
     kb = add("kb", "knowledge.cli:kb_main", "Check, export and count the knowledge packs.")
     kb_sub = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
@@ -52,9 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("paths", nargs="*", help="Pack folders (default: every loaded pack).")
     export = kb_sub.add_parser(
-        "export", help="Print every entry.", description="Print every entry."
+        "export",
+        help="Print every entry as a JSON list.",
+        description="Print every entry as a JSON list.",
     )
-    export.add_argument("--json", action="store_true", required=True, help="As a JSON list.")
+    export.add_argument("--json", action="store_true", help="JSON (the only form; optional).")
     kb_sub.add_parser(
         "stats",
         help="Count entries per kind and pack.",
@@ -67,9 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     quiz = add("quiz", "bot.quiz.cli:quiz_main", "Work with the quiz question bank.")
     quiz_sub = quiz.add_subparsers(dest="quiz_command", metavar="ACTION", required=True)
     qexport = quiz_sub.add_parser(
-        "export", help="Print generated questions.", description="Print generated questions."
+        "export",
+        help="Print generated questions as a JSON list.",
+        description="Print generated questions as a JSON list.",
     )
-    qexport.add_argument("--json", action="store_true", required=True, help="As a JSON list.")
+    qexport.add_argument("--json", action="store_true", help="JSON (the only form; optional).")
     qexport.add_argument("--count", type=int, default=10, help="How many questions (default 10).")
     qexport.add_argument("--seed", type=int, default=0, help="The same seed gives the same list.")
     qexport.add_argument("--topic", help="Only questions on this topic (a tag).")
@@ -94,6 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
     tl.add_argument("--from", dest="start", type=int, metavar="YEAR", help="First year.")
     tl.add_argument("--to", dest="end", type=int, metavar="YEAR", help="Last year.")
     tl.add_argument("--out", default="timeline.png", metavar="FILE.png", help="Where to write it.")
+
+    privacy = add("privacy", "bot.privacy:privacy_main",
+                  "See or erase what the bot stores about one user.")
+    privacy_sub = privacy.add_subparsers(dest="privacy_command", metavar="ACTION", required=True)
+    for name, text in (("export", "Print everything stored about a user, as JSON."),
+                       ("delete", "Erase everything stored about a user.")):
+        action = privacy_sub.add_parser(name, help=text, description=text)
+        action.add_argument("--user", required=True, help="The platform's user id.")
+        action.add_argument("--tenant", help="Only in this tenant (platform:id); default: all.")
 
     add(
         "revise",
@@ -135,6 +154,29 @@ def platform_option(parser: argparse.ArgumentParser, help: str) -> None:
     )
 
 
+class _Version(argparse.Action):
+    """``--version``: looked up only when asked for, so other commands start no slower."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="Print the version and leave.")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        print(f"studybot {_version()}")
+        parser.exit()
+
+
+def _version() -> str:
+    """The installed package's version (pyproject.toml), or a note when run from a checkout
+    that was never installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("studybot")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     module_name, _, func_name = args.target.partition(":")
@@ -151,6 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         print(exc, file=sys.stderr)
+        return 1
+    except OutputError as exc:
+        print(f"studybot {args.command}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -163,6 +163,8 @@ VARIABLES: tuple[Variable, ...] = (
              f"`{CONFIG_NAME}` in the per-user config folder, if there is one"),
     Variable("STUDYBOT_HISTORY", "general", "The terminal chat's history file.",
              "`~/.studybot_history`"),
+    Variable("NO_COLOR", "general", "Set to anything: the terminal chat without colours "
+             "(the no-color.org convention).", "colours on a terminal"),
     # operations
     Variable("STUDYBOT_HTTP_PORT", "operations", "The HTTP port: `/healthz`, `/metrics`, and "
              "Slack's `/slack/events` in HTTP mode.", str(DEFAULT_PORT), check=check_port),

@@ -91,24 +91,80 @@ def pack_folders(extra: Iterable[Path] = ()) -> list[Path]:
 LineMap = dict[tuple[Any, ...], int]
 
 
-def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, LineMap] | None:
+#: Caps on what a pack file may hold, far above any real pack (the shipped files are under
+#: 32 KB and four levels deep), so a hostile or broken file costs milliseconds, not gigabytes.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 20
+
+
+class _Refused(yaml.YAMLError):
+    def __init__(self, mark: Any, problem: str) -> None:
+        super().__init__(problem)
+        self.problem_mark, self.problem = mark, problem
+
+
+class _PackYamlLoader(yaml.SafeLoader):
+    """Safe YAML without anchors and aliases, nested at most :data:`MAX_DEPTH` deep.
+
+    Aliases let a 1 KB file stand for billions of nodes ("billion laughs"), and PyYAML builds
+    deep nesting by recursion; a pack needs neither, so both are refused while composing,
+    before anything is built.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(event.start_mark, f"YAML aliases are not allowed (*{event.anchor})")
+        if getattr(event, "anchor", None):
+            raise _Refused(event.start_mark, "YAML aliases are not allowed: remove the "
+                                             f"anchor &{event.anchor}")
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def read_text(path: Path, problems: list[Problem], what: str = "file") -> str | None:
+    """A pack file's text, or None with a problem: unreadable, too big or not UTF-8."""
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            cap = MAX_FILE_BYTES // 1024 // 1024
+            problems.append(Problem(path, 0, f"{what} is {size / 1024 / 1024:.1f} MB; a pack "
+                                             f"file may be at most {cap} MB"))
+            return None
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         problems.append(Problem(path, 0, f"cannot read: {exc.strerror or exc}"))
-        return None
     except UnicodeDecodeError:
         problems.append(Problem(path, 0, "not UTF-8 text"))
+    return None
+
+
+def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, LineMap] | None:
+    text = read_text(path, problems)
+    if text is None:
         return None
+    loader = _PackYamlLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problems.append(Problem(path, line, f"YAML syntax error: {reason}"))
+        message = reason if isinstance(exc, _Refused) else f"YAML syntax error: {reason}"
+        problems.append(Problem(path, line, message))
         return None
+    finally:
+        loader.dispose()
     lines: LineMap = {}
     if node is not None:
         _map_lines(node, (), lines)
@@ -154,36 +210,36 @@ def _pydantic_problems(
 
 
 def _load_pack(folder: Path, problems: list[Problem], sites: Sites) -> Pack | None:
-    info_path = folder / "pack.yaml"
+    """Check every file of the pack, even when ``pack.yaml`` or the essay is bad (so one run
+    reports all the problems); a pack is returned only when its description and essay are."""
     if not folder.is_dir():
         problems.append(Problem(folder, 0, "no such pack folder"))
         return None
-    read = _read_yaml(info_path, problems)
-    if read is None:
-        return None
-    data, lines = read
-    try:
-        info = PackInfo.model_validate(data)
-    except ValidationError as exc:
-        problems.extend(_pydantic_problems(info_path, lines, (), exc))
-        return None
-    essay_path = folder / info.essay
-    try:
-        essay = essay_path.read_text(encoding="utf-8")
-    except OSError:
-        problems.append(
-            Problem(info_path, _line(lines, ("essay",)), f"essay file {info.essay!r} not found")
-        )
-        return None
-    pack = Pack(info=info, folder=folder, essay=essay)
+    info_path = folder / "pack.yaml"
+    info, essay = None, None
+    read = _read_yaml(info_path, problems) if _inside(folder, info_path, problems) else None
+    if read is not None:
+        data, lines = read
+        try:
+            info = PackInfo.model_validate(data)
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(info_path, lines, (), exc))
+        if info is not None:
+            sites[id(info)] = (info_path, lines, None)
+            essay = _read_essay(folder, info.essay, info_path, _line(lines, ("essay",)),
+                                problems)
+    entries: list[Entry] = []
+    questions: list[QuestionSpec] = []
     found = False
     for filename, kind in KIND_FILES.items():
         path = folder / filename
         if path.exists():
             found = True
-            pack.entries += _load_entries(path, kind, problems, sites)
-    if (folder / "questions.yaml").exists():
-        pack.questions = _load_models(folder / "questions.yaml", QuestionSpec, problems, sites)
+            if _inside(folder, path, problems):
+                entries += _load_entries(path, kind, problems, sites)
+    questions_path = folder / "questions.yaml"
+    if questions_path.exists() and _inside(folder, questions_path, problems):
+        questions = _load_models(questions_path, QuestionSpec, problems, sites)
     if not found:
         problems.append(Problem(info_path, 1, "the pack has no entry files (events.yaml, ...)"))
     known = set(KIND_FILES) | {"pack.yaml", "questions.yaml"}
@@ -192,7 +248,33 @@ def _load_pack(folder: Path, problems: list[Problem], sites: Sites) -> Pack | No
             problems.append(
                 Problem(stray, 1, f"unknown file; entry files are: {', '.join(KIND_FILES)}")
             )
-    return pack
+    if info is None or essay is None:
+        return None
+    return Pack(info=info, folder=folder, essay=essay, entries=entries, questions=questions)
+
+
+def _inside(folder: Path, path: Path, problems: list[Problem]) -> bool:
+    """Whether ``path``, symlinks followed, is in the pack folder: a pack can never make the
+    bot read (and quote, and serve) another file on the machine."""
+    if path.resolve().is_relative_to(folder.resolve()):
+        return True
+    problems.append(Problem(path, 0, "leads outside the pack folder (a symlink?); pack files "
+                                     "must be inside it"))
+    return False
+
+
+def _read_essay(folder: Path, name: str, info_path: Path, line: int,
+                problems: list[Problem]) -> str | None:
+    """The essay named in ``pack.yaml``: a file inside the pack folder, within the size cap."""
+    path = folder / name
+    if not path.resolve().is_relative_to(folder.resolve()):
+        problems.append(Problem(info_path, line,
+                                f"essay {name!r} is outside the pack folder; put it inside"))
+        return None
+    if not path.is_file():
+        problems.append(Problem(info_path, line, f"essay file {name!r} not found"))
+        return None
+    return read_text(path, problems, "the essay")
 
 
 def _items(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str, Any], LineMap]]:
@@ -218,7 +300,7 @@ def _items(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str,
 
 #: Where each loaded entry or question came from, by ``id()``: valid for one check run, while
 #: the objects are alive, and used to give later cross-entry problems their line.
-Sites = dict[int, tuple[Path, LineMap, int]]
+Sites = dict[int, tuple[Path, LineMap, int | None]]  # None: the file is one mapping
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -255,7 +337,7 @@ def _load_models(path: Path, model: type[M], problems: list[Problem], sites: Sit
 
 def _where(sites: Sites, obj: object, *loc: Any) -> tuple[Path, int]:
     path, lines, index = sites[id(obj)]
-    return path, _line(lines, (index, *loc))
+    return path, _line(lines, (*([] if index is None else [index]), *loc))
 
 
 # --- Checks across entries and packs ------------------------------------------------------
@@ -305,6 +387,10 @@ def _check_references(packs: list[Pack], problems: list[Problem], sites: Sites) 
             )
 
     for pack in packs:
+        if pack.info.question:
+            need(pack.info, pack.info.question, ("question",), ())
+        for i, ref in enumerate(pack.info.conclusion):
+            need(pack.info, ref, ("conclusion", i), ())
         for entry in pack.entries:
             if isinstance(entry, ArgumentEntry):
                 for i, ref in enumerate(entry.evidence):

@@ -27,6 +27,8 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 Kind = Literal["event", "fact", "argument", "person", "term", "work"]
 Side = Literal["consistent", "inconsistent", "qualified"]
+About = Literal["foreign", "domestic"]
+Verdict = Literal["right", "corrected", "unverified"]
 
 #: The file each kind of entry lives in, inside a pack folder.
 KIND_FILES: dict[str, Kind] = {
@@ -69,6 +71,22 @@ class PackInfo(_Strict):
     description: NonEmpty
     essay: NonEmpty = Field(description="The essay's file, relative to the pack folder.")
     subject: str = "history"
+    question: Slug | None = Field(
+        default=None, description="Id of the entry that states the essay's own question: an "
+        "overview of the essay starts from it.")
+    conclusion: list[Slug] = Field(
+        default_factory=list, description="Ids of the entries that give the essay's conclusion, "
+        "the main one first.")
+
+
+class EssayCheck(_Strict):
+    """One claim of the essay and what checked sources make of it."""
+
+    essay: NonEmpty = Field(
+        description="The essay's words, copied verbatim from one of the entry's quotes.")
+    verdict: Verdict = Field(
+        description="right: the entry's sources confirm it; corrected: the entry's note "
+                    "corrects it; unverified: no source was found, as the note says.")
 
 
 class Entry(_Strict):
@@ -90,11 +108,27 @@ class Entry(_Strict):
     note: NonEmpty | None = Field(
         default=None, description="A correction where the essay is wrong or contested."
     )
+    checks: list[EssayCheck] = Field(
+        default_factory=list,
+        description="The essay's claims this entry fact-checks, each with its verdict.")
 
     @model_validator(mode="after")
     def _has_provenance(self) -> Entry:
         if not self.quotes and not self.sources:
             raise ValueError("an entry needs at least one quote from the essay or one source")
+        return self
+
+    @model_validator(mode="after")
+    def _checks_are_quoted_and_explained(self) -> Entry:
+        quoted = [" ".join(q.split()) for q in self.quotes]
+        for check in self.checks:
+            if not any(" ".join(check.essay.split()) in q for q in quoted):
+                raise ValueError(f"checks: {check.essay!r} is not inside one of the entry's quotes")
+            if check.verdict == "right" and not self.sources:
+                raise ValueError("checks: a claim checked as right needs the entry's sources")
+            if check.verdict != "right" and not self.note:
+                raise ValueError(f"checks: a claim checked as {check.verdict} needs a note "
+                                 "saying why")
         return self
 
     @field_validator("text")
@@ -132,6 +166,10 @@ class FactEntry(Entry):
 class ArgumentEntry(Entry):
     kind: Literal["argument"] = "argument"
     side: Side = Field(description="Does this show foreign policy consistent with ideology?")
+    about: About = Field(
+        default="foreign",
+        description="domestic: the claim is about domestic policy only, so no quiz asks whether "
+                    "it shows foreign policy consistent.")
     claim: NonEmpty = Field(description="The argument in one sentence.")
     evidence: list[Slug] = Field(default_factory=list, description="Ids of supporting entries.")
     historian: Slug | None = Field(default=None, description="Id of the person who argues it.")

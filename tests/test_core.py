@@ -26,6 +26,31 @@ def test_typed_command_takes_positional_and_named_values() -> None:
         "timezone": "Asia/Tokyo"}
 
 
+def test_a_leading_number_is_a_count_not_a_topic() -> None:
+    assert parse_command_line("quiz solo 5").args == {"questions": "5"}
+    assert parse_command_line("quiz start 3 30").args == {"questions": "3", "seconds": "30"}
+    assert parse_command_line("quiz start spain 3 30").args == {
+        "topic": "spain", "questions": "3", "seconds": "30"}
+    assert parse_command_line("quiz solo all 5").args == {"topic": "all", "questions": "5"}
+
+
+async def test_all_means_every_topic(studybot: StudyBot) -> None:
+    for topic in ("all", "ALL", "every"):
+        [intro, question] = await studybot.handle(Command(STUDENT, ROOM, "quiz solo",
+                                                          {"topic": topic, "questions": "3"}))
+        assert intro.text == "Practice: 3 questions." and question.choices
+
+
+async def test_numbers_are_ascii_digits_and_bounds_read_naturally(studybot: StudyBot) -> None:
+    for typed in ("²", "1²", "٣", "-²"):
+        [reply] = await studybot.handle(Command(TEACHER, ROOM, "quiz start", {"questions": typed}))
+        assert f"`questions` must be a whole number, not `{typed}`" in reply.text
+    [reply] = await studybot.handle(Command(TEACHER, ROOM, "report", {"quiz": "-5"}))
+    assert "`quiz` must be 1 or more." in reply.text and "None" not in reply.text
+    [reply] = await studybot.handle(Command(TEACHER, ROOM, "quiz start", {"questions": "99"}))
+    assert "`questions` must be from 1 to 50." in reply.text
+
+
 def test_free_text_option_keeps_the_line_as_typed() -> None:
     parsed = parse_command_line('help settings  timezone')
     assert parsed.args == {"command": "settings  timezone"}
@@ -34,7 +59,8 @@ def test_free_text_option_keeps_the_line_as_typed() -> None:
 def test_unknown_and_incomplete_commands_explain_themselves() -> None:
     with pytest.raises(ParseError, match="Unknown command `frobnicate`"):
         parse_command_line("frobnicate now")
-    with pytest.raises(ParseError, match="`settings` needs one of: settings teacher-role"):
+    with pytest.raises(ParseError, match="`/settings` needs one of: `/settings retention`, "
+                                          "`/settings teacher-role`"):
         parse_command_line("settings")
     with pytest.raises(ParseError, match="Too many values") as caught:
         parse_command_line("settings timezone Europe/London extra")
@@ -91,7 +117,7 @@ async def test_help_lists_commands_and_hides_teacher_ones_from_students(
     assert "settings timezone" not in student_help.text
     assert "settings timezone" in teacher_help.text
     [one] = await studybot.handle(Command(STUDENT, ROOM, "help", {"command": "settings timezone"}))
-    assert one.text.startswith("`settings timezone <timezone>`")
+    assert one.text.startswith("`/settings timezone <timezone>`")
 
 
 async def test_unknown_buttons_and_commands_do_not_crash(studybot: StudyBot) -> None:
@@ -105,3 +131,27 @@ async def test_control_characters_are_stripped_from_options(studybot: StudyBot) 
     [reply] = await studybot.handle(Command(TEACHER, ROOM, "settings timezone",
                                             {"timezone": "\x00Asia/\x07Tokyo\x1b"}))
     assert "\x00" not in reply.text and "\x1b" not in reply.text
+
+
+async def test_forged_button_numbers_never_crash(studybot: StudyBot) -> None:
+    """Superscript and other non-ASCII digits pass ``str.isdigit`` but not ``int``; numbers
+    too big for a database integer are refused before any query."""
+    from bot.commands.registry import ACTIONS
+
+    for prefix in ACTIONS:
+        for parts in ("²", "1:²", "²:1:1", "1:1:²", "a:1:²", "h:²", "e:99999999999999999999",
+                      "a:99999999999999999999:1", "9999999999:0:0", "٣:1"):
+            [reply] = await studybot.handle(Press(STUDENT, ROOM, f"{prefix}:{parts}"))
+            assert "something went wrong" not in reply.text, (prefix, parts)
+
+
+async def test_typed_numbers_in_every_option_never_crash(studybot: StudyBot) -> None:
+    from bot.commands.registry import COMMANDS
+
+    for spec in COMMANDS.values():
+        for option in spec.options:
+            for typed in ("²", "1²", "²:00", "0²-1", "-²"):
+                replies = await studybot.handle(Command(TEACHER, ROOM, spec.name,
+                                                        {option.name: typed}))
+                assert all("something went wrong" not in r.text for r in replies), (
+                    spec.name, option.name, typed)

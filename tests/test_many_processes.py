@@ -105,10 +105,6 @@ async def test_a_class_quiz_across_two_workers_keeps_one_scoreboard(
         await asyncio.gather(*(w.start("serving HTTP") for w in workers))
         async with aiohttp.ClientSession() as http:
             lb = Workers(fake, ports, http)
-            # the workspace's settings row exists before the class's first clicks (creating
-            # it under 30 simultaneous first contacts is issue 14's race, tested there)
-            await lb.command(1, TEACHER, "settings timezone Europe/London")
-            await fake.wait_until(lambda: fake.calls_to("response_url"), timeout=30)
             await lb.command(0, TEACHER, "quiz start questions=2 seconds=120 pace=teacher")
             await fake.wait_until(lambda: len(question_posts(fake)) == 1, timeout=30)
             for position in range(2):

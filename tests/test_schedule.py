@@ -105,7 +105,7 @@ async def test_one_tenant_never_sees_or_removes_anothers_schedules(make_bot: Bot
     assert listing.text.startswith("No schedules yet")
     [refused] = await bot.handle(Command(FOREIGN_TEACHER, FOREIGN_CLASS, "schedule remove",
                                          {"id": "1"}))
-    assert refused.text == "There is no schedule #1 here; see `schedule list`."
+    assert refused.text == "There is no schedule #1 here; see `/schedule list`."
     [listing] = await bot.handle(Command(TEACHER, CLASS, "schedule list", {}))
     assert listing.text.startswith("#1 on-this-day post")
 
@@ -153,6 +153,19 @@ async def test_fires_once_per_due_time_and_again_the_next_day(make_bot: BotMaker
     clock.advance(days=1)
     await bot.tick()
     assert len(notes(bot).posts) == 2
+
+
+async def test_a_day_far_from_any_event_posts_the_nearest_dates(make_bot: BotMaker) -> None:
+    clock = FakeClock(datetime(2026, 6, 1, 6, 0, tzinfo=UTC))  # 07:00 in London (BST)
+    bot = await make_bot(clock)
+    await add(bot, kind="onthisday", time="08:00")
+    clock.set(datetime(2026, 6, 1, 7, 0, 30, tzinfo=UTC))
+    await bot.tick()
+    [(_place, _ref, reply)] = notes(bot).posts
+    assert reply.title == "Nearest dates: 1 June"
+    assert reply.text.startswith("Nothing in the essay's story happened on 1 June, or within a "
+                                 "week of it.")
+    assert "ago" not in reply.text
 
 
 async def test_a_restart_does_not_fire_again(make_bot: BotMaker) -> None:

@@ -127,7 +127,7 @@ class StudyClient(discord.AutoShardedClient):
         """For ``/healthz``: None while every shard of this process is connected."""
         if self._stopping.is_set() or self.is_closed():
             return "stopping"
-        if not self.is_ready():
+        if not self.shards:
             return "connecting to Discord"
         down = [str(i) for i, shard in self.shards.items() if shard.is_closed()]
         return f"shards {', '.join(down)} disconnected" if down else None

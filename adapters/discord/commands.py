@@ -86,6 +86,7 @@ Pace = Literal["auto", "teacher"]
 Kind = Literal["onthisday", "revision", "quiz"]
 Period = Literal["week", "all"]
 State = Literal["on", "off"]
+PrivacyAction = Literal["show", "delete"]
 
 
 class QuizGroup(app_commands.Group, name="quiz", description="Quizzes for the class or alone."):
@@ -162,6 +163,12 @@ class SettingsGroup(app_commands.Group, name="settings", description="This serve
         # the role's mention is stored: it shows as the role's name and never pings
         await _run(interaction, "settings teacher-role",
                    role=role.mention if role is not None else "none")
+
+    @app_commands.command(name="retention",
+                          description="How long quiz answers are kept (managers).")
+    @app_commands.describe(days="Days to keep quiz answers (1-3650), or forever")
+    async def retention(self, interaction: Interaction, days: str) -> None:
+        await _run(interaction, "settings retention", private=True, days=days)
 
     @app_commands.command(name="timezone", description="The class's time zone (teachers).")
     @app_commands.describe(timezone="e.g. Europe/London")
@@ -262,6 +269,12 @@ async def report(interaction: Interaction,
     await _run(interaction, "report", quiz=quiz)
 
 
+@app_commands.command(name="privacy", description="What I store about you; erase it if you like.")
+@app_commands.describe(action="show (default) or delete")
+async def privacy(interaction: Interaction, action: PrivacyAction | None = None) -> None:
+    await _run(interaction, "privacy delete" if action == "delete" else "privacy", private=True)
+
+
 @app_commands.command(name="help", description="What I can do, or how to use one command.")
 @app_commands.describe(command="A command, e.g. quiz start")
 @app_commands.autocomplete(command=command_autocomplete)
@@ -272,7 +285,7 @@ async def help_command(interaction: Interaction, command: str | None = None) -> 
 def build_commands() -> list[app_commands.Command[Any, Any, Any] | app_commands.Group]:
     """Every top-level command, fresh for one tree (groups hold per-tree state)."""
     return [ask, QuizGroup(), onthisday, timeline, revise, remind, ScheduleGroup(),
-            leaderboard, report, SettingsGroup(), help_command]
+            leaderboard, report, SettingsGroup(), privacy, help_command]
 
 
 def install(tree: app_commands.CommandTree[Any]) -> None:

@@ -7,6 +7,8 @@ import asyncio
 import logging
 import sys
 
+import aiohttp
+
 from adapters.discord.client import StudyClient, create_client, run_client
 from adapters.discord.config import ConfigError, DiscordConfig
 from bot import settings
@@ -49,7 +51,6 @@ def _stop(client: StudyClient, ops: Ops) -> None:
     asyncio.get_running_loop().create_task(client.close())
 
 
-
 def main(args: argparse.Namespace | None = None) -> int:
     setup_logging()
     try:
@@ -61,4 +62,8 @@ def main(args: argparse.Namespace | None = None) -> int:
         asyncio.run(serve(config))
     except KeyboardInterrupt:
         return 130
+    except (aiohttp.ClientConnectionError, TimeoutError) as error:  # no network, a bad host
+        print(f"studybot: cannot reach Discord at {config.api_base}: {error or 'timed out'}",
+              file=sys.stderr)
+        return 1
     return 0

@@ -6,8 +6,10 @@ through :mod:`adapters.slack.delivery`. Nothing here decides what the bot says.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from collections.abc import Coroutine
 from typing import Any
 
 from aiohttp import web
@@ -20,26 +22,30 @@ from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstall
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack import guard
 from adapters.slack.config import BOT_SCOPES, SlackConfig
 from adapters.slack.delivery import Target, can_post, deliver
 from adapters.slack.notifier import Clients, SlackNotifier, message_ref, web_client
 from adapters.slack.people import PLATFORM, People, group_id
+from adapters.slack.render import SLASH_COMMAND
 from adapters.slack.storage import SeenEvents
 from bot.app import StudyBot, check_args
 from bot.commands.parse import ParseError, parse_command_line
 from bot.commands.registry import COMMANDS
 from bot.events import Actor, Command, Place, Press, Text
+from bot.faults import FaultLog
 from bot.ops.lifecycle import InFlight
 from bot.replies import Reply, private
 
 log = logging.getLogger(__name__)
 
-SLASH_COMMAND = "/study"
+#: Seconds the bot may work on a command or click before acknowledging it (Slack allows 3).
+ACK_BUDGET = 2.0
 EVENTS_PATH = "/slack/events"
 #: Every action id the core makes: ``<prefix>:<part>:...`` (see bot.commands.registry.action).
 ACTION_IDS = re.compile(r"^[A-Za-z][\w-]*(:.*)?$")
 _MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
-SLACK_HINT = "On Slack, type each command after `/study`, e.g. `/study quiz solo`."
+SLACK_HINT = f"On Slack, type each command after `{SLASH_COMMAND}`, e.g. `/quiz solo`."
 #: Commands after which the bot posts in the channel on its own (so it must be able to).
 POSTS_LATER = frozenset({"quiz start", "schedule add"})
 CANNOT_POST_HERE = ("I can't post in this channel, so I can't run that here. Invite me first "
@@ -104,16 +110,18 @@ class SlackAdapter:
 
     async def _on_command(self, ack: Any, command: dict[str, Any], client: AsyncWebClient,
                           respond: AsyncRespond) -> None:
-        with self.in_flight.track():
-            await ack()
-            await self._command(command, client, respond)
+        with self.in_flight.track():  # a stopping process lets this finish
+            await self._command(ack, command, client, respond)
 
-    async def _command(self, command: dict[str, Any], client: AsyncWebClient,
+    async def _command(self, ack: Any, command: dict[str, Any], client: AsyncWebClient,
                        respond: AsyncRespond) -> None:
         team, user, channel = command["team_id"], command["user_id"], command["channel_id"]
-        actor = await self.people.actor(client, team, user, command.get("user_name", ""))
-        place = Place(PLATFORM, team, channel)
-        replies = await self.run_line(actor, place, command.get("text", ""), client)
+
+        async def work() -> list[Reply]:
+            actor = await self.people.actor(client, team, user, command.get("user_name", ""))
+            return await self.run_line(actor, Place(PLATFORM, team, channel),
+                                       command.get("text", ""), client)
+        replies = await done_then_ack(ack, work())
         await deliver(Target(client, channel, user, respond=respond), replies)
 
     async def _on_mention(self, event: dict[str, Any], body: dict[str, Any],
@@ -139,11 +147,10 @@ class SlackAdapter:
 
     async def _on_action(self, ack: Any, body: dict[str, Any], action: dict[str, Any],
                          client: AsyncWebClient, respond: AsyncRespond) -> None:
-        with self.in_flight.track():
-            await ack()
-            await self._action(body, action, client, respond)
+        with self.in_flight.track():  # a stopping process lets this finish
+            await self._action(ack, body, action, client, respond)
 
-    async def _action(self, body: dict[str, Any], action: dict[str, Any],
+    async def _action(self, ack: Any, body: dict[str, Any], action: dict[str, Any],
                       client: AsyncWebClient, respond: AsyncRespond) -> None:
         user = body["user"]
         team = (body.get("team") or {}).get("id") or user.get("team_id", "")
@@ -151,11 +158,14 @@ class SlackAdapter:
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
         ts = container.get("message_ts")
         thread = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
-        actor = await self.people.actor(client, team, user["id"],
-                                        user.get("name") or user.get("username") or "")
         place = Place(PLATFORM, team, channel, thread)
-        press = Press(actor, place, action["action_id"], message_ref(channel, ts) if ts else None)
-        replies = await self.studybot.handle(press)
+
+        async def work() -> list[Reply]:
+            actor = await self.people.actor(client, team, user["id"],
+                                            user.get("name") or user.get("username") or "")
+            return await self.studybot.handle(Press(
+                actor, place, action["action_id"], message_ref(channel, ts) if ts else None))
+        replies = await done_then_ack(ack, work())
         await deliver(Target(client, channel, user["id"], thread_ts=thread, respond=respond,
                              source_ts=ts, source_ephemeral=bool(container.get("is_ephemeral"))),
                       replies)
@@ -216,6 +226,12 @@ class SlackAdapter:
         return application
 
     async def _handle_post(self, request: web.Request) -> web.Response:
+        if self.config.signing_secret:
+            try:
+                guard.check(request.headers, await request.text(), self.config.signing_secret)
+            except guard.Refused as refused:
+                self.studybot.service(FaultLog).refuse("Slack request refused", str(refused))
+                return web.Response(status=refused.status, text=str(refused))
         response = await self.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
 
@@ -229,6 +245,20 @@ class SlackAdapter:
         response = await self.app.oauth_flow.handle_callback(await to_bolt_request(request))
         return await to_aiohttp_response(response)
 
+
+
+async def done_then_ack(ack: Any, work: Coroutine[Any, Any, list[Reply]]) -> list[Reply]:
+    """Run ``work`` (the core storing a quiz answer, say) and only then tell Slack we have the
+    request. Slack never resends a click, so an answer acknowledged and then lost with a
+    killed process would be gone for good; stored first, it survives. Work slower than
+    :data:`ACK_BUDGET` is acknowledged at the budget (Slack gives up after 3 seconds) and
+    answered when done."""
+    task = asyncio.ensure_future(work)
+    try:
+        await asyncio.wait({task}, timeout=ACK_BUDGET)
+    finally:
+        await ack()
+    return await task
 
 
 def strip_mentions(text: str, bot_user_id: str | None) -> str:

@@ -22,12 +22,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import StudyBot
 from bot.commands.settings import teacher_role
 from bot.events import Actor
+from bot.limits import MAX_USERS, Bounded
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 T = TypeVar("T")
 CACHE_FOR = timedelta(minutes=2)
+MAX_GROUPS = 1_000  # one teacher group per workspace at most is looked up
 #: Failures that leave a person counted as a student until Slack answers again: when in doubt,
 #: nobody gets a teacher's rights.
 UNREACHABLE = (SlackClientError, aiohttp.ClientError, TimeoutError)
@@ -52,8 +54,9 @@ class People:
         self.studybot = studybot
         self.teacher_group = teacher_group
         self.teacher_ids = teacher_ids
-        self._people: dict[tuple[str, str], tuple[datetime, Person]] = {}
-        self._groups: dict[tuple[str, str], tuple[datetime, frozenset[str]]] = {}
+        self._people: Bounded[tuple[str, str], tuple[datetime, Person]] = Bounded(MAX_USERS)
+        self._groups: Bounded[tuple[str, str], tuple[datetime, frozenset[str]]] = Bounded(
+            MAX_GROUPS)
 
     async def actor(self, client: AsyncWebClient, team_id: str, user_id: str,
                     name_hint: str = "") -> Actor:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.replies import Choice, Reply
+from bot.commands.registry import write_commands
+from bot.replies import BOLD, HEADING, STRIKE, UNDERLINE, Choice, Reply
 
 SECTION_LIMIT = 3000  # characters in one section's text
 FIELD_LIMIT = 2000
@@ -23,10 +24,8 @@ HEADER_LIMIT = 150
 MAX_BLOCKS = 50
 FALLBACK_LIMIT = 3000
 
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_UNDERLINE_BOLD = re.compile(r"__(?=\S)(.+?)(?<=\S)__")
-_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
-_HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.MULTILINE)
+#: The one slash command; every core command is typed after it (`/study quiz solo`).
+SLASH_COMMAND = "/study"
 #: A channel link (``<#C123>``) notifies nobody, so the core may use one: it is let through.
 _CHANNEL_LINK = re.compile(r"&lt;#([CG][A-Z0-9]{1,20})&gt;")
 
@@ -39,12 +38,13 @@ def escape(text: str) -> str:
 
 
 def mrkdwn(text: str) -> str:
-    """The core's Markdown-ish text (`code`, *bold* / **bold**, # headings) as safe mrkdwn."""
-    text = _CHANNEL_LINK.sub(r"<#\1>", escape(text))
-    text = _HEADING.sub(r"*\1*", text)
-    text = _BOLD.sub(r"*\1*", text)
-    text = _UNDERLINE_BOLD.sub(r"_\1_", text)
-    return _STRIKE.sub(r"~\1~", text)
+    """The core's Markdown-ish text (`code`, *bold* / **bold**, # headings) as safe mrkdwn,
+    with its commands written as Slack takes them (`/study quiz solo`)."""
+    text = _CHANNEL_LINK.sub(r"<#\1>", escape(write_commands(text, SLASH_COMMAND + " ")))
+    text = HEADING.sub(r"*\1*", text)
+    text = BOLD.sub(r"*\1*", text)
+    text = UNDERLINE.sub(r"_\1_", text)
+    return STRIKE.sub(r"~\1~", text)
 
 
 def fallback_text(reply: Reply) -> str:

@@ -12,8 +12,10 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import sys
 from dataclasses import dataclass, field
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError
@@ -149,4 +151,8 @@ def main(args: argparse.Namespace | None = None) -> int:
     except ConfigError as error:
         log.error("%s", error)
         return 2
+    except (aiohttp.ClientConnectionError, TimeoutError) as error:  # no network, a bad host
+        print(f"studybot: cannot reach Slack at {config.api_url}: {error or 'timed out'}",
+              file=sys.stderr)
+        return 1
     return 0

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.app import StudyBot
+from bot.faults import FaultLog, storage_unreachable
 from bot.storage.base import Base, UTCDateTime
 
 #: Slack retries an event three times within about an hour; remember ids for a day.
@@ -33,13 +34,19 @@ class SeenEvents:
         self._pruned_at: datetime | None = None
 
     async def first_time(self, event_id: str) -> bool:
+        """True unless the id was taken in before. With the database unreachable, True: a
+        question answered twice beats one never answered."""
         now = self.studybot.clock.now()
-        await self._prune(now)
         try:
+            await self._prune(now)
             async with self.studybot.db.transaction() as session:
                 session.add(SeenEvent(event_id=event_id[:64], seen_at=now))
         except IntegrityError:
             return False
+        except Exception as exc:
+            if not storage_unreachable(exc):
+                raise
+            self.studybot.service(FaultLog).report("Slack retry check", exc)
         return True
 
     async def _prune(self, now: datetime) -> None:

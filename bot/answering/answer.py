@@ -1,108 +1,173 @@
-"""An answer as a student reads it: the entry's own fields, never words of the bot's own.
+"""An answer as a student reads it: the entries' own fields, never words of the bot's own.
 
-The entry's text; its date; the essay passage it rests on, in quotation marks; the historian
-an argument cites; the correction note where the essay is wrong; one or two related entries.
+Short first: one to three sentences of the entry (and its correction, which is never
+dropped) lead; the rest of the text, the essay passage it rests on, the historian an argument
+cites and the related entries follow on request ("More"). Composed answers
+(:mod:`bot.answering.compose`) are built the same way from several entries.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.answering.dates import readable_span
 from bot.answering.engine import AnswerEngine, Search
+from bot.replies import Part, plain_parts
 from knowledge.loader import collapse
 from knowledge.models import ArgumentEntry, Entry, EventEntry, WorkEntry
 
 MAX_ANSWER = 3900  # Discord's limit is 4,000 for an embed description, 2,000 for a message
 QUOTE_CHARS = 320
-MAX_LISTED = 8
+LEAD_CHARS = 240  # a lead stops adding sentences once it is this long
+LEAD_SENTENCES = 3
 DONT_KNOW = "I don't know that from this essay."
 EXAMPLE = "when was the Nazi-Soviet Pact?"
+CLOSEST = "The closest the essay has to that:"
 _CLAUSE_END = re.compile(r"[.;:,!?–](?=\s)")
+_SENTENCE_END = re.compile(r"[.!?][\"”')\]]*(?=\s+[A-Z\"“(])")
+
+Confidence = Literal["sure", "close", "none"]
+AnswerKind = Literal["entry", "overview", "side", "historian", "historians", "compare",
+                     "period", "corrections", "none", "chat", "empty"]
 
 
 @dataclass(frozen=True, slots=True)
 class Answer:
+    """One answer. ``lead`` is what a student reads first; ``more`` the rest, on request.
+
+    ``entries`` are every entry the answer draws on, the main one first. ``links`` are
+    entries offered as buttons (related entries, other candidates, or "did you mean"), and
+    ``views`` composed answers offered as buttons (label, view id). ``view`` names this
+    answer so that "More" can show it whole again from its id alone.
+    """
+
     question: str
-    entry: Entry | None
-    score: float
-    suggestions: list[Entry]
-    related: list[Entry]
-    text: str
+    kind: AnswerKind
+    confidence: Confidence
+    lead_parts: tuple[Part, ...]
+    more_parts: tuple[Part, ...] = ()
+    entries: tuple[Entry, ...] = ()
+    links: tuple[Entry, ...] = ()
+    views: tuple[tuple[str, str], ...] = ()
+    view: str = ""
+    topic: str = ""  # a side ("consistent") or a period ("1937", "1936/1938")
+    score: float = 0.0
 
     @property
     def answered(self) -> bool:
-        return self.entry is not None
+        return self.confidence != "none"
+
+    @property
+    def entry(self) -> Entry | None:
+        """The main entry (``None`` when nothing was answered)."""
+        return self.entries[0] if self.entries and self.answered else None
+
+    @property
+    def entry_ids(self) -> list[str]:
+        return [e.id for e in self.entries] if self.answered else []
+
+    @property
+    def suggestions(self) -> tuple[Entry, ...]:
+        return () if self.answered else self.links
+
+    @property
+    def related(self) -> tuple[Entry, ...]:
+        return self.links if self.answered else ()
+
+    @property
+    def lead(self) -> str:
+        return plain_parts(self.lead_parts)
+
+    @property
+    def more(self) -> str:
+        return plain_parts(self.more_parts)
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """The whole answer, structured."""
+        return self.lead_parts + self.more_parts
+
+    @property
+    def text(self) -> str:
+        """The whole answer as plain text: the lead and everything "More" would add."""
+        return _fit(plain_parts(self.parts))
 
 
-def answer(engine: AnswerEngine, question: str) -> Answer:
-    """Answer one question, or say honestly that the essay's knowledge base has no answer."""
-    found = engine.search(question)
-    if not found.question:
-        text = f"Ask me a question about the essay, for example: {EXAMPLE}"
-        return Answer("", None, 0.0, [], [], text)
-    best = found.best
-    on_the_day = found.same_date()
-    if on_the_day:
-        return Answer(found.question, None, best.confidence if best else 0.0, on_the_day[:3],
-                      [], several_events(on_the_day))
-    if best is None or not found.answered:
-        suggestions = found.suggestions()
-        return Answer(found.question, None, best.confidence if best else 0.0, suggestions, [],
-                      dont_know(suggestions))
-    entry = best.entry
-    related = engine.related(entry)
-    return Answer(found.question, entry, best.confidence, [], related,
-                  render(entry, engine, related, found))
+def entry_answer(engine: AnswerEngine, entry: Entry, *, question: str = "",
+                 confidence: Confidence = "sure", found: Search | None = None,
+                 others: tuple[Entry, ...] = ()) -> Answer:
+    """One entry's answer; a ``close`` one says it is only the closest and offers ``others``."""
+    related = tuple(engine.related(entry))
+    lead, more = entry_parts(engine, entry, related, found)
+    if confidence == "close":
+        lead = (Part("context", CLOSEST), *lead)
+    score = found.best.confidence if found is not None and found.best is not None else 1.0
+    return Answer(question or entry.title, "entry", confidence, lead, more, (entry,),
+                  others if confidence == "close" else related, view=f"entry:{entry.id}",
+                  score=score)
 
 
-def answer_entry(engine: AnswerEngine, entry_id: str) -> Answer | None:
-    """The answer for one entry by id: a pressed "did you mean" or "related" button."""
-    entry = engine.by_id.get(entry_id)
-    if entry is None:
-        return None
-    related = engine.related(entry)
-    return Answer(entry.title, entry, 1.0, [], related, render(entry, engine, related))
-
-
-def dont_know(suggestions: list[Entry]) -> str:
-    if not suggestions:
-        return (f"{DONT_KNOW} Try asking about a person, event or idea it covers, for example: "
-                f"{EXAMPLE}")
-    return "\n".join([f"{DONT_KNOW} Did you mean:", *(f"- {e.title}" for e in suggestions)])
-
-
-def several_events(events: list[Entry]) -> str:
-    """The events a bare date fits, in date order: the student picks the one they meant."""
-    dated = sorted((e for e in events if isinstance(e, EventEntry)), key=lambda e: e.date)
-    lines = ["Several events fit that date:"]
-    lines += [f"- {readable_span(e.date, e.end_date)}: {e.title}" for e in dated[:MAX_LISTED]]
-    if len(dated) > MAX_LISTED:
-        lines.append(f"...and {len(dated) - MAX_LISTED} more. Add a day or a topic to narrow it.")
-    return "\n".join(lines)
-
-
-def render(entry: Entry, engine: AnswerEngine, related: list[Entry],
-           found: Search | None = None) -> str:
-    lines = [_heading(entry), entry.text]
+def entry_parts(engine: AnswerEngine, entry: Entry, related: tuple[Entry, ...],
+                found: Search | None = None) -> tuple[tuple[Part, ...], tuple[Part, ...]]:
+    """The lead (heading, first sentences, correction) and the rest of one entry."""
+    first, rest = lead_sentences(entry.text)
+    lead = [Part("heading", _heading(entry)), Part("text", first)]
+    note = correction(entry)
+    if note:
+        lead.append(Part("correction", note))
+    more = [Part("text", rest)] if rest else []
     if isinstance(entry, EventEntry) and entry.date_note:
-        lines.append(f"On the date: {entry.date_note}")
+        more.append(Part("context", f"On the date: {entry.date_note}"))
     historian = _historian(entry, engine)
     if historian:
-        lines.append(historian)
-    for quote in entry.quotes[:2]:
-        lines.append(f'From the essay: "{shorten(quote)}"')
+        more.append(Part("context", historian))
+    more += [Part("quote", shorten(quote)) for quote in entry.quotes[:2]]
     if not entry.quotes and entry.sources:
-        lines.append(f"Source: {'; '.join(entry.sources[:2])}")
-    if entry.note:
-        lines.append(f"Correction: {entry.note}")
+        more.append(Part("context", f"Source: {'; '.join(entry.sources[:2])}"))
     if related:
-        lines.append("Related: " + "; ".join(e.title for e in related))
+        more.append(Part("context", "Related: " + "; ".join(e.title for e in related)))
     if found is not None and found.corrected:
         fixes = ", ".join(f"{w} -> {t}" for w, t in list(found.corrected.items())[:3])
-        lines.append(f"(I read your question with: {fixes})")
-    return _fit("\n".join(lines))
+        more.append(Part("context", f"(I read your question with: {fixes})"))
+    return tuple(lead), tuple(more)
+
+
+def sentences(text: str) -> list[str]:
+    """A text's sentences, closing quotation marks kept with the sentence they end."""
+    text = collapse(text)
+    found: list[str] = []
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        found.append(text[start:end.end()].strip())
+        start = end.end()
+    found.append(text[start:].strip())
+    return [s for s in found if s]
+
+
+def lead_sentences(text: str, most: int = LEAD_SENTENCES) -> tuple[str, str]:
+    """The first one to ``most`` sentences of a text (stopping once long enough), and the
+    rest."""
+    sentences_ = sentences(text)
+    taken = 0
+    length = 0
+    while taken < min(most, len(sentences_)) and (taken == 0 or length < LEAD_CHARS):
+        length += len(sentences_[taken]) + 1
+        taken += 1
+    return " ".join(sentences_[:taken]), " ".join(sentences_[taken:])
+
+
+def correction(entry: Entry) -> str:
+    """The entry's correction note, less any sentence its text already says."""
+    if not entry.note:
+        return ""
+    said = collapse(entry.text).lower()
+    return " ".join(s for s in sentences(entry.note) if s.lower() not in said)
+
+
+def heading(entry: Entry) -> str:
+    return _heading(entry)
 
 
 def _heading(entry: Entry) -> str:
@@ -121,6 +186,22 @@ def _historian(entry: Entry, engine: AnswerEngine) -> str | None:
         author = engine.by_id.get(entry.author)
         return f"By {author.title if author else entry.author}, {entry.year}"
     return None
+
+
+def dont_know(question: str, suggestions: tuple[Entry, ...], score: float = 0.0) -> Answer:
+    """Honest abstention, with the nearest entries as "did you mean"."""
+    if suggestions:
+        lead = (Part("text", f"{DONT_KNOW} Did you mean:"),
+                *(Part("item", e.title) for e in suggestions))
+    else:
+        lead = (Part("text", f"{DONT_KNOW} Try asking about a person, event or idea it covers, "
+                             f"for example: {EXAMPLE}"),)
+    return Answer(question, "none", "none", lead, links=suggestions, score=score)
+
+
+def said(text: str) -> tuple[Part, ...]:
+    """A one-part answer: a refusal, a greeting."""
+    return (Part("text", text),)
 
 
 def shorten(quote: str, limit: int = QUOTE_CHARS) -> str:

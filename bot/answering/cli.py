@@ -11,24 +11,29 @@ import gc
 import json
 import sys
 import time
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from bot.answering.answer import Answer
 
 
 def ask_main(args: argparse.Namespace) -> int:
-    from bot.answering.answer import answer
+    from bot.answering.conversation import Conversation
     from bot.answering.engine import AnswerEngine
     from knowledge.loader import load_knowledge
 
     kb = load_knowledge()  # a bad pack: bot.cli.main refuses with every problem listed
-    engine = AnswerEngine(kb.entries.values())
+    engine = AnswerEngine.for_knowledge(kb)
     gc.freeze()  # the knowledge base and index never change: the collector can skip them
-    questions = _questions(args.question, sys.stdin)
-    for number, question in enumerate(questions):
+    talk = Conversation(engine)
+    for number, question in enumerate(_questions(args.question, sys.stdin)):
+        if not args.conversation:
+            talk = Conversation(engine)  # each question on its own
         started = time.perf_counter()
-        result = answer(engine, question)
+        result = talk.ask(question)
         elapsed = (time.perf_counter() - started) * 1000
         if args.json:
-            print(json.dumps(_as_json(result, elapsed), ensure_ascii=False), flush=True)
+            print(json.dumps(as_json(result, elapsed), ensure_ascii=False), flush=True)
         else:
             print(("\n" if number else "") + result.text, flush=True)
     return 0
@@ -41,13 +46,17 @@ def _questions(words: list[str], stdin: TextIO) -> Any:
     return [" ".join(words)]
 
 
-def _as_json(result: Any, elapsed_ms: float) -> dict[str, Any]:
+def as_json(result: Answer, elapsed_ms: float) -> dict[str, Any]:
+    """One answer as ``studybot ask --json`` prints it."""
     return {
         "question": result.question,
         "answered": result.answered,
+        "confidence": result.confidence,
+        "kind": result.kind,
         "text": result.text,
         "entry_id": result.entry.id if result.entry else None,
-        "score": result.score,
+        "entry_ids": result.entry_ids,
+        "score": round(result.score, 4),
         "suggestions": [{"id": e.id, "title": e.title} for e in result.suggestions],
         "elapsed_ms": round(elapsed_ms, 3),
     }

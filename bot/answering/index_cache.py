@@ -102,7 +102,7 @@ def load_indexed(folders: Sequence[Path] | None = None, directory: Path | None =
                  len(cached[0].entries), time.perf_counter() - started)
         return cached
     kb = load_knowledge(folders)
-    engine = AnswerEngine(kb.entries.values())
+    engine = AnswerEngine.for_knowledge(kb)
     gc.freeze()  # as after a cached load: read-only from now on
     log.info("answer index: %d entries checked and indexed in %.1f s", len(kb.entries),
              time.perf_counter() - started)

@@ -74,6 +74,11 @@ KIND_HINTS: dict[str, str] = {
     "define": "term", "definition": "term", "meaning": "term", "mean": "term", "means": "term",
     "term": "term",
     "book": "work", "wrote": "work", "written": "work", "write": "work",
+    "motive": "argument", "motives": "argument", "reason": "argument", "reasons": "argument",
+    "link": "argument", "links": "argument", "linked": "argument", "connect": "argument",
+    "connection": "argument", "relationship": "argument", "shape": "argument",
+    "shaped": "argument", "influence": "argument", "influenced": "argument",
+    "justify": "argument", "justified": "argument",
     "many": "fact", "much": "fact", "figures": "fact", "number": "fact", "percent": "fact",
 }
 
@@ -138,29 +143,143 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOP_WORDS]
 
 
-@dataclass(frozen=True, slots=True)
-class QueryWords:
-    """A question split into content words to match and the kinds its wording hints at."""
+#: Text-speak and fillers, read as the word they stand for; "" marks a filler, dropped.
+SLANG: dict[str, str] = {
+    "wat": "what", "wot": "what", "wht": "what", "wut": "what", "wats": "what is",
+    "wha": "what", "wen": "when", "wn": "when", "whn": "when", "y": "why", "hw": "how",
+    "wer": "where", "abt": "about", "bout": "about", "ppl": "people",
+    "u": "you", "ur": "your", "r": "are", "b4": "before", "bc": "because", "cuz": "because",
+    "coz": "because", "cos": "because", "tho": "though", "thru": "through", "w": "with",
+    "wiv": "with", "wud": "would", "cud": "could", "shud": "should", "smth": "something",
+    "gimme": "give", "tldr": "summary", "eli5": "explain", "ussrs": "ussr", "twe": "extent",
+    "para": "paragraph", "legit": "true", "convo": "conversation", "info": "information",
+    "q": "question", "qs": "questions", "whats": "what is", "whos": "who is", "hows": "how is",
+    "wheres": "where is", "whens": "when is", "whys": "why is", "thats": "that is",
+    "theres": "there is", "im": "i am", "ive": "i have", "dont": "do not", "doesnt": "does not",
+    "didnt": "did not", "isnt": "is not", "wasnt": "was not", "werent": "were not",
+    "arent": "are not", "cant": "can not", "couldnt": "could not", "wouldnt": "would not",
+    "shouldnt": "should not", "wont": "will not", "hasnt": "has not", "havent": "have not",
+    "hadnt": "had not", "youre": "you are", "theyre": "they are", "hes": "he is",
+    "shes": "she is", "lets": "let us",
+    "pls": "", "plz": "", "plez": "", "yo": "", "lol": "", "lmao": "", "omg": "", "bruh": "",
+    "bro": "", "ok": "", "okay": "", "k": "", "kk": "", "hmm": "", "um": "", "uh": "",
+    "idk": "", "dunno": "", "rn": "", "asap": "", "fr": "", "ngl": "", "tbh": "", "srsly": "",
+    "thx": "", "ty": "", "ya": "", "yeah": "", "yep": "", "nah": "", "like": "", "bit": "",
+    "lil": "", "guys": "", "fam": "", "mate": "", "pal": "", "innit": "", "tbf": "",
+    "tea": "", "legend": "", "vibe": "", "vibes": "", "lowkey": "", "highkey": "",
+}
 
-    content: list[str]
-    hints: frozenset[str]
+#: Words that ask rather than name: exam command words and the language of argument,
+#: cause and comparison. A question is never out of scope for using them, and where the
+#: packs never use them they do not count in matching ("Assess the significance of ..." is
+#: about the rest of the sentence).
+GENERIC = word_set("""
+assess evaluate explain describe discuss analyse analyze examine outline identify consider
+justify compare contrast summarise summarize account illustrate interpret comment review
+investigate suggest state list show prove demonstrate determine estimate debate criticise
+criticize judge weigh agree disagree agreed extent far degree importance important
+significance significant relevance relevant valid validity accurate accuracy reliable
+reliability convincing convince view views statement interpretation interpretations claim
+claims claimed opinion opinions perspective perspectives position stance verdict judgement
+judgment answer answers question questions essay essays paragraph paragraphs conclusion conclusions
+conclude concluded point points evidence example
+examples factor factors reason reasons cause causes caused consequence consequences effect
+effects impact impacts result results outcome outcomes aim aims motive motives motivation
+motivations purpose purposes goal goals role roles part parts nature aspect aspects feature
+features key main major chief primary principal central overall general generally mostly
+mainly largely primarily fully entirely totally partly partially really actually basically
+simply exactly involvement involve involved involving influence influenced influences affect
+affected shape shaped contribute contributed contribution link links linked connection
+connections connect connected relationship relationships relation similar similarity
+similarities difference differences different differ differed differently change changes
+changed continuity development developments develop developed approach approaches attitude
+attitudes response responses reaction reactions react reacted success successful
+succeeded failure failures fail failed strength strengths weakness weaknesses limitation
+limitations limit problem problems issue issues challenge challenges benefit benefits
+advantage advantages disadvantage disadvantages useful usefulness value way ways method
+methods mean means meaning meant understand understanding explanation explanations
+description overview summary summarising details detail detailed context background
+happen happened happening happens occur occurred event events thing things stuff fact facts
+topic topics subject idea ideas concept concepts theme themes term terms word words
+definition define defined notes note revision revise exam exams test mark marks grade
+help helped helps need needed needs want wanted wants try tried tries trying seem seemed
+seems appear appeared suggests suggested show shows showed shown reveal reveals revealed
+mention mentions mentioned refer refers referred discuss discussed discusses say says
+said tell tells told write wrote written writes writing read reading author writer
+historian historians historiography source sources according argue argues argued arguing
+argument arguments believe believed believes think thinks thought feel felt consider
+considered regard regarded see seen saw look looked case cases
+why how what when where who which whom whose whether
+much many more most less least few several some any every each both either neither
+good bad better worse best worst bigger biggest small smaller
+higher lower longer shorter earlier later last next previous same other another own whole
+full wrong possible likely unlikely clear clearly obvious obviously certain
+certainly simple complex true truly indeed quite rather very too also just even still
+so such then thus therefore hence however although though despite whereas while yet
+ever never always often sometimes usually really especially particularly specifically
+instead rather overall together apart mainly finally initially originally eventually
+bullet bullets structure structured paragraph typo typos mistake mistakes error errors
+inaccuracy inaccuracies inaccurate factual factually chronology treatment counterargument
+counterarguments counter timeline timelines drive driven drove driving motivate motivated
+pursuit pursue pursued pursuing worth worthwhile favour favor favourable favorable
+""")
 
+#: Words about the essay and arguing, not about a topic of it: an essay's question in its
+#: own words is about the whole essay.
+META = word_set("""
+essay essays author writer text piece argue argues argued argument arguments arguing claim
+claims conclusion conclusions conclude concludes concluded overall summary summarise
+summarize summarising overview gist nutshell main point points thesis side sides case
+evidence view views answer question title whole basic idea ideas key theme themes judgement
+judgment verdict line stance position opinion consistent inconsistent consistency
+inconsistency inconsistencies consistently ideology ideological ideologically foreign
+domestic policy policies events event happened timeline important key things way ways
+example examples reason reasons show shows prove proves support supports sum total answering
+hypocrite hypocrites hypocrisy hypocritical pragmatic pragmatism pragmatist ideologue
+realist realism opportunist opportunism principled principle principles cynical reactive
+proactive planned planning end ending
+beginning structure middle ground qualified qualify qualification qualifications caveat
+caveats counterargument counterarguments counter diplomacy diplomatic relations strongest
+weakest deal book books
+""")
+
+#: The same words as index terms (stemmed), for words read through spelling correction.
+META_TERMS = frozenset(stem(w) for w in META)
 
 #: Phrasings that mean one word the entries use: "who took over from Litvinov".
-PHRASES = ((re.compile(r"\b(?:took|take|takes|taken|taking) over\b"), "replaced"),
+PHRASES = ((re.compile(r"\btl\W{0,2}dr\b"), "summary"),
+           (re.compile(r"\b(?:took|take|takes|taken|taking) over\b"), "replaced"),
            (re.compile(r"\b(?:kicked|thrown|threw|throw|kick) out\b"), "expelled"),
            (re.compile(r"\b(?:broke|break|breaks) out\b"), "began"),
            (re.compile(r"\bworld war (?:two|2|ii)\b"), "second world war"),
            (re.compile(r"\bsoviet (?:union|russia)\b"), "ussr"),
            (re.compile(r"\b(?:the )?united states(?: of america)?\b|\bu\.?s\.?a?\.? "), "america "),
-           (re.compile(r"\bww ?(?:2|ii)\b"), "second world war"))
+           (re.compile(r"\bww ?(?:2|ii)\b"), "second world war"),
+           # wars the name of one word could confuse with the packs' own: one name each
+           (re.compile(r"\b(?:first world war|world war (?:one|1|i)|ww ?(?:1|i|one))\b"),
+            "worldwarone"),
+           (re.compile(r"\bcold war\b"), "coldwar"),
+           (re.compile(r"\bto what (?:extent|degree)\b|\bhow far\b"), "extent"))
+
+
+@dataclass(frozen=True, slots=True)
+class QueryWords:
+    """A question read as words: all of them (stop words kept, text-speak read), the words
+    that may name its topic, the generic words that only ask, and the kinds of entry its
+    wording hints at."""
+
+    words: list[str]
+    content: list[str]
+    generic: list[str]
+    hints: frozenset[str]
 
 
 def read_question(text: str) -> QueryWords:
     folded = fold(text)
     for pattern, meaning in PHRASES:
         folded = pattern.sub(meaning, folded)
-    raw = _WORD.findall(folded)
+    raw = [SLANG.get(w, w) for w in _WORD.findall(folded)]
+    raw = [w for part in raw for w in part.split()]
     hints = {KIND_HINTS[w] for w in raw if w in KIND_HINTS}
     if "how" in raw and ("many" in raw or "much" in raw):
         hints.add("fact")
@@ -168,4 +287,5 @@ def read_question(text: str) -> QueryWords:
         hints.add("term")
     if raw[:1] in (["did"], ["was"], ["were"], ["is"], ["does"], ["could"], ["had"]):
         hints.add("fact")  # a yes/no question checks a claim
-    return QueryWords([w for w in raw if w not in STOP_WORDS], frozenset(hints))
+    content = [w for w in raw if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())]
+    return QueryWords(raw, content, [w for w in content if w in GENERIC], frozenset(hints))

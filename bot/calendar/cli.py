@@ -10,7 +10,10 @@ from pathlib import Path
 
 from bot.calendar.dates import parse_month_day
 from bot.calendar.onthisday import on_this_day
-from bot.calendar.timeline import dated_events, draw_timeline
+from bot.calendar.timeline import ImageFormat, dated_events, draw_timeline
+from bot.commands.registry import write_commands
+from bot.files import check_output, write_pages
+from bot.replies import plain_text
 from knowledge.loader import load_knowledge
 
 
@@ -29,22 +32,27 @@ def onthisday_main(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
-        print(result.message().replace("**", ""))
+        print(plain_text(write_commands(result.message(), "studybot ")))
     return 0
 
 
+#: The picture formats ``--out`` may ask for, by the file name's ending.
+IMAGE_FORMATS: dict[str, ImageFormat] = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
+
+
 def timeline_main(args: argparse.Namespace) -> int:
-    """Write the timeline PNG; a long span's further pictures go beside it as NAME-2.png..."""
+    """Write the timeline picture; a long span's further pages go beside it as NAME-2.png...
+    (pages of an earlier, longer run are removed)."""
     if args.start is not None and args.end is not None and args.start > args.end:
         print("studybot timeline: --from must not be after --to", file=sys.stderr)
         return 2
+    out = Path(args.out)
+    check_output(out, tuple(IMAGE_FORMATS))  # before any drawing
     kb = load_knowledge()
     if not dated_events(kb, args.start, args.end):
         print("studybot timeline: no dated events in those years", file=sys.stderr)
         return 1
-    out = Path(args.out)
-    for n, png in enumerate(draw_timeline(kb, args.start, args.end)):
-        path = out if n == 0 else out.with_name(f"{out.stem}-{n + 1}{out.suffix or '.png'}")
-        path.write_bytes(png)
+    pictures = draw_timeline(kb, args.start, args.end, IMAGE_FORMATS[out.suffix.lower()])
+    for path in write_pages(out, pictures):
         print(path)
     return 0

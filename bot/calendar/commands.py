@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ from bot.calendar.onthisday import OnThisDay, on_this_day
 from bot.calendar.timeline import dated_events, draw_timeline
 from bot.commands.registry import Option, command
 from bot.events import Command
+from bot.files import page_path
 from bot.replies import Attachment, Reply, private
 from bot.storage.tenants import get_tenant
 
@@ -29,9 +31,12 @@ def on_this_day_at(bot: StudyBot, when: datetime) -> OnThisDay:
     return on_this_day(bot.kb, when.month, when.day, when.date())
 
 
+#: The post's title: only events on the day are "on this day".
+TITLES = {"day": "On this day", "week": "This week", "nearest": "Nearest dates"}
+
+
 def on_this_day_reply(result: OnThisDay) -> Reply:
-    title = f"On this day: {result.day_name}" if result.exact else f"This week: {result.day_name}"
-    return Reply(result.message(), title=title)
+    return Reply(result.message(), title=f"{TITLES[result.match]}: {result.day_name}")
 
 
 @command("onthisday", "Events from the essay's story that happened on this day.",
@@ -60,8 +65,8 @@ async def timeline(bot: StudyBot, cmd: Command) -> list[Reply]:
     if not events:
         return [private(f"No dated events {span_text(first, last)}. {coverage(bot)}")]
     pages = draw_timeline(bot.kb, first, last)
-    files = tuple(Attachment(f"timeline-{n + 1}.png" if len(pages) > 1 else "timeline.png", png)
-                  for n, png in enumerate(pages))
+    files = tuple(Attachment(page_path(Path("timeline.png"), n).name, png)
+                  for n, png in enumerate(pages, 1))
     text = f"{len(events)} dated event{'s' if len(events) != 1 else ''} {span_text(first, last)}"
     if len(pages) > 1:
         text += f", in {len(pages)} pictures"

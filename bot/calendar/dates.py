@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from bot.commands.parse import is_count
+
 Precision = Literal["day", "month", "year"]
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -62,7 +64,7 @@ def parse_month_day(text: str) -> tuple[int, int]:
     Raises ValueError with a message fit to show the user.
     """
     month_text, sep, day_text = text.strip().partition("-")
-    if not sep or not month_text.isdigit() or not day_text.isdigit():
+    if not sep or not is_count(month_text) or not is_count(day_text):
         raise ValueError(f"`{text[:20]}` is not a date like 08-23 (month-day).")
     month, day = int(month_text), int(day_text)
     if not 1 <= month <= 12:

@@ -1,21 +1,26 @@
 """Which knowledge-base events fall on a given day of the year, and how to say so truthfully.
 
 Only events dated to the day can be anniversaries. When none falls on the day, events up to a
-week either side are offered as "this week in ...", never as anniversaries.
+week either side are offered as "this week in ..."; when none falls within a week, the nearest
+dated events before and after the day. Neither is ever presented as an anniversary, so a
+daily post has something true to say on every day of the year.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from bot.calendar.dates import MONTHS, PartialDate
+from bot.replies import count_of
 from knowledge.loader import KnowledgeBase
 from knowledge.models import EventEntry
 
 WINDOW_DAYS = 7
 MAX_NEARBY = 3  # the week's nearest few: a post that fits one chat message
+#: How the events relate to the asked day: on it, within a week of it, or the nearest ones.
+Match = Literal["day", "week", "nearest"]
 _LEAP = 2000  # month-days are compared inside a leap year so 29 February has a place
 
 
@@ -23,20 +28,27 @@ _LEAP = 2000  # month-days are compared inside a leap year so 29 February has a 
 class DayEvent:
     entry: EventEntry
     date: PartialDate
-    years_ago: int
+    years_ago: int  # whole years from the event to the day the question was asked
     offset_days: int  # 0 on the day; otherwise days after (+) or before (-) the asked day
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.entry.id, "date": self.entry.date, "title": self.entry.title,
-                "text": self.entry.text, "years_ago": self.years_ago}
+                "text": self.entry.text, "years_ago": self.years_ago,
+                "offset_days": self.offset_days}
 
 
 @dataclass(frozen=True, slots=True)
 class OnThisDay:
     month: int
     day: int
-    exact: bool  # False: the events are the nearest within a week, not anniversaries
+    match: Match
     events: tuple[DayEvent, ...]
+    is_today: bool = True  # False: another day was asked for, so not "ago today"
+
+    @property
+    def exact(self) -> bool:
+        """Anniversaries: the events happened on this very day of the year."""
+        return self.match == "day"
 
     @property
     def day_name(self) -> str:
@@ -44,40 +56,68 @@ class OnThisDay:
 
     def as_json(self) -> dict[str, Any]:
         return {"date": f"{self.month:02d}-{self.day:02d}", "exact": self.exact,
-                "events": [e.as_json() for e in self.events]}
+                "match": self.match, "events": [e.as_json() for e in self.events]}
 
     def message(self) -> str:
-        """The post: each anniversary, or the week's nearest events clearly marked as such."""
+        """The post: each anniversary, or the nearest events clearly marked as not on the day."""
         if self.exact:
-            return "\n\n".join(_anniversary(e) for e in self.events)
+            return "\n\n".join(_anniversary(e, self.is_today) for e in self.events)
         if not self.events:
-            return (f"Nothing in the essay's story happened on {self.day_name}, or within a week "
-                    "of it. Try `timeline` to see every date.")
-        lines = [f"Nothing in the essay's story happened on {self.day_name}. "
-                 "Nearby in the calendar:"]
+            return (f"Nothing in the essay's story happened on {self.day_name}. The knowledge "
+                    "base has no events dated to the day. Try `/timeline` to see every date.")
+        if self.match == "week":
+            lines = [f"Nothing in the essay's story happened on {self.day_name}. "
+                     "Nearby in the calendar:"]
+        else:
+            lines = [f"Nothing in the essay's story happened on {self.day_name}, or within a "
+                     "week of it. The nearest dates in the calendar:"]
         lines += [_nearby(e, self.day_name) for e in self.events]
         return "\n\n".join(lines)
 
 
 def on_this_day(kb: KnowledgeBase, month: int, day: int, today: date) -> OnThisDay:
-    """Events on ``month``/``day`` in any year; else those within a week (``exact`` False).
+    """Events on ``month``/``day`` in any year; else those within a week; else the nearest
+    before and after the day (``exact`` False for both).
 
-    ``today`` gives the current year, for "N years ago".
+    ``today`` is the date it is, for "N years ago" (and "today" only when it is that day).
     """
     dated = [(e, PartialDate.parse(e.date)) for e in kb.events()]
-    dated = [(e, d) for e, d in dated if d.precision == "day" and d.year <= today.year]
+    dated = [(e, d) for e, d in dated if d.precision == "day" and d.midpoint() <= today]
     asked = date(_LEAP, month, day)
     found: list[DayEvent] = []
     for entry, when in dated:
         assert when.month is not None and when.day is not None
         offset = _circular_offset(asked, date(_LEAP, when.month, when.day))
-        if abs(offset) <= WINDOW_DAYS:
-            found.append(DayEvent(entry, when, today.year - when.year, offset))
+        found.append(DayEvent(entry, when, _whole_years(when, today), offset))
+    is_today = (month, day) == (today.month, today.day)
     exact = [e for e in found if e.offset_days == 0]
     if exact:
-        return OnThisDay(month, day, True, tuple(sorted(exact, key=lambda e: e.date.year)))
-    nearby = sorted(found, key=lambda e: (abs(e.offset_days), e.offset_days, e.date.year))
-    return OnThisDay(month, day, False, tuple(nearby[:MAX_NEARBY]))
+        return OnThisDay(month, day, "day", tuple(sorted(exact, key=lambda e: e.date.year)),
+                         is_today)
+    closest = sorted(found, key=lambda e: (abs(e.offset_days), e.offset_days, e.date.year))
+    week = [e for e in closest if abs(e.offset_days) <= WINDOW_DAYS]
+    if week:
+        return OnThisDay(month, day, "week", tuple(week[:MAX_NEARBY]), is_today)
+    return OnThisDay(month, day, "nearest", _nearest_each_side(closest), is_today)
+
+
+def _whole_years(when: PartialDate, today: date) -> int:
+    """Years completed from a day-dated event to ``today`` (an anniversary counts)."""
+    assert when.month is not None and when.day is not None
+    before_anniversary = (today.month, today.day) < (when.month, when.day)
+    return today.year - when.year - before_anniversary
+
+
+def _nearest_each_side(closest: list[DayEvent]) -> tuple[DayEvent, ...]:
+    """The nearest dated events before the day and after it (all on one date, at most
+    ``MAX_NEARBY`` in all), nearest first."""
+    picked: list[DayEvent] = []
+    for after in (False, True):
+        side = [e for e in closest if (e.offset_days > 0) == after]
+        if side:
+            picked += [e for e in side if e.offset_days == side[0].offset_days]
+    picked.sort(key=lambda e: (abs(e.offset_days), e.offset_days, e.date.year))
+    return tuple(picked[:MAX_NEARBY])
 
 
 def _circular_offset(asked: date, other: date) -> int:
@@ -90,10 +130,10 @@ def _circular_offset(asked: date, other: date) -> int:
     return diff
 
 
-def _years(n: int) -> str:
+def _years(n: int, is_today: bool) -> str:
     if n == 0:
-        return "this very year"
-    return f"{n} year{'s' if n != 1 else ''} ago today"
+        return "today" if is_today else "less than a year ago"
+    return count_of(n, "year") + (" ago today" if is_today else " ago")
 
 
 def _angle(entry: EventEntry) -> str:
@@ -108,15 +148,20 @@ def _angle(entry: EventEntry) -> str:
     return "\n".join(parts)
 
 
-def _anniversary(event: DayEvent) -> str:
-    head = f"On {event.date.spoken()}, {_years(event.years_ago)}: **{event.entry.title}**."
+def _anniversary(event: DayEvent, is_today: bool) -> str:
+    head = (f"On {event.date.spoken()}, {_years(event.years_ago, is_today)}: "
+            f"**{event.entry.title}**.")
     angle = _angle(event.entry)
     return f"{head} {event.entry.text}" + (f"\n{angle}" if angle else "")
 
 
 def _nearby(event: DayEvent, asked: str) -> str:
+    """An event near the asked day, said to be near it, never "N years ago today"."""
     days = abs(event.offset_days)
     side = "after" if event.offset_days > 0 else "before"
-    head = (f"This week in {event.date.year} ({event.date.spoken()}, {days} day"
-            f"{'s' if days != 1 else ''} {side} {asked}): **{event.entry.title}**.")
-    return f"{head} {event.entry.text}"  # no essay quote here, so no correction is needed
+    distance = f"{count_of(days, 'day')} {side} {asked}"
+    if days <= WINDOW_DAYS:
+        head = f"This week in {event.date.year} ({event.date.spoken()}, {distance})"
+    else:
+        head = f"On {event.date.spoken()} ({distance})"
+    return f"{head}: **{event.entry.title}**. {event.entry.text}"  # no essay quote: no note

@@ -5,7 +5,10 @@ large text: time runs down a vertical axis, each year starts with its own headin
 are spaced by how far apart they happened (with a minimum, so labels never overlap). Long
 stretches are split over several pictures rather than drawn as one unreadable strip.
 Partial dates are drawn honestly: a hollow circle for month-only dates (placed mid-month), a
-hollow square for year-only ones (placed mid-year).
+hollow square for year-only ones (placed mid-year). An event with an end date gets a bar
+beside the axis; a bar that runs on past a page's last event ends in an arrow with a line
+saying until when, and a later page starts with the ranges still running into it, so no bar
+seems to stop where the picture does.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import itertools
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -29,9 +33,12 @@ MAX_HEIGHT = WIDTH * 2.1  # a phone screen's shape: one picture, one screen
 DPI = 150
 TITLE_SIZE, HEAD_SIZE, YEAR_SIZE, EVENT_SIZE, DATE_SIZE, NOTE_SIZE = 22, 13, 20, 16, 14, 12
 LINE = EVENT_SIZE * 1.3
+NOTE_LINE = NOTE_SIZE * 1.35
 AXIS_X, DATE_X, TEXT_X = 112.0, 86.0, 128.0
 WRAP = 38  # characters per title line at EVENT_SIZE in the space right of the axis
+NOTE_WRAP = WRAP * EVENT_SIZE // NOTE_SIZE  # the same width in the smaller note size
 INK, MUTED, ACCENT, RANGE = "#1f2933", "#616e7c", "#c0392b", "#e8a39b"
+ImageFormat = Literal["png", "jpeg"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +72,8 @@ def paginate(events: Sequence[Dated], max_height: float = MAX_HEIGHT) -> list[li
     current: list[Dated] = []
 
     def fits(candidate: Sequence[Dated]) -> bool:
-        return _layout(candidate, HEADER)[1] <= max_height
+        carried = running_into([e for page in pages for e in page], candidate[0])
+        return _layout(candidate, HEADER, carried)[1] <= max_height
 
     by_year: dict[int, list[Dated]] = {}
     for event in events:
@@ -84,14 +92,26 @@ def paginate(events: Sequence[Dated], max_height: float = MAX_HEIGHT) -> list[li
     return pages
 
 
-def draw_timeline(kb: KnowledgeBase, first: int | None = None,
-                  last: int | None = None) -> list[bytes]:
-    """PNG pictures of the events in ``first``..``last``; empty when none are dated there."""
+def draw_timeline(kb: KnowledgeBase, first: int | None = None, last: int | None = None,
+                  image_format: ImageFormat = "png") -> list[bytes]:
+    """Pictures (PNG, or JPEG) of the events in ``first``..``last``; empty when none are
+    dated there."""
     pages = paginate(dated_events(kb, first, last))
-    return [_draw_page(page, n + 1, len(pages)) for n, page in enumerate(pages)]
+    return [_draw_page(page, n + 1, len(pages), image_format,
+                       running_into([e for earlier in pages[:n] for e in earlier], page[0]))
+            for n, page in enumerate(pages)]
+
+
+def running_into(earlier: Sequence[Dated], first: Dated) -> list[Dated]:
+    """The ranges among ``earlier`` events that are still running at ``first``."""
+    start = first.start.midpoint()
+    return [e for e in earlier if e.end is not None and e.end.midpoint() > start]
 
 
 # --- Drawing one page ----------------------------------------------------------------------
+
+RowKind = Literal["year", "event", "before", "after"]
+
 
 @dataclass(slots=True)
 class _Row:
@@ -100,12 +120,23 @@ class _Row:
     year: int = 0
     lines: tuple[str, ...] = ()
     gap_note: str = ""
+    #: "before": a range running in from an earlier page; "after": one running on past this
+    #: page's last event.
+    kind: RowKind = "event"
 
 
-def _layout(events: Sequence[Dated], top: float) -> tuple[list[_Row], float]:
-    """Place year headings and events down the page; return the rows and the page height."""
+def _layout(events: Sequence[Dated], top: float,
+            carried: Sequence[Dated] = ()) -> tuple[list[_Row], float]:
+    """Place year headings and events down the page, with the ranges running into it at the
+    top and those running on past it at the bottom; return the rows and the page height."""
     rows: list[_Row] = []
     y = top
+    for event in carried:
+        assert event.end is not None
+        lines = tuple(textwrap.wrap(f"{event.entry.title}, since {event.start.short()}, "
+                                    f"until {event.end.short()}", NOTE_WRAP))
+        rows.append(_Row(y, event, event.start.year, lines, kind="before"))
+        y += NOTE_LINE * len(lines) + 12
     previous: Dated | None = None
     for event in events:
         year = event.start.year
@@ -116,7 +147,7 @@ def _layout(events: Sequence[Dated], top: float) -> tuple[list[_Row], float]:
                     f"–{year - 1}" if year - previous.start.year > 2 else "")
                 note = f"{skipped}: nothing dated"
                 y += NOTE_SIZE * 2.2
-            rows.append(_Row(y, None, year, gap_note=note))
+            rows.append(_Row(y, None, year, gap_note=note, kind="year"))
             y += YEAR_SIZE * 1.9
         elif previous is not None:
             days = (event.start.midpoint() - previous.start.midpoint()).days
@@ -127,6 +158,13 @@ def _layout(events: Sequence[Dated], top: float) -> tuple[list[_Row], float]:
         rows.append(_Row(y, event, year, lines))
         y += LINE * len(lines) + 12
         previous = event
+    last = events[-1].start.midpoint()
+    for event in (*carried, *events):
+        if event.end is not None and event.end.midpoint() > last:
+            lines = tuple(textwrap.wrap(f"{event.entry.title} goes on until {event.end.short()}",
+                                        NOTE_WRAP))
+            rows.append(_Row(y + 4, event, event.start.year, lines, kind="after"))
+            y += 4 + NOTE_LINE * len(lines) + 8
     return rows, y + 16
 
 
@@ -141,26 +179,36 @@ def _date_label(event: Dated) -> str:
     return str(start.year)  # only the year is known: say no more than that
 
 
-def _draw_page(events: Sequence[Dated], page: int, pages: int) -> bytes:
-    rows, height = _layout(events, HEADER)
+def _draw_page(events: Sequence[Dated], page: int, pages: int,
+               image_format: ImageFormat = "png", carried: Sequence[Dated] = ()) -> bytes:
+    buffer = io.BytesIO()
+    page_figure(events, page, pages, carried).savefig(buffer, format=image_format, dpi=DPI,
+                                                      facecolor="white")
+    return buffer.getvalue()
+
+
+def page_figure(events: Sequence[Dated], page: int, pages: int,
+                carried: Sequence[Dated] = ()) -> Figure:
+    """One page drawn: its axes run in points, down the page (y grows downwards)."""
+    rows, height = _layout(events, HEADER, carried)
     fig = Figure(figsize=(WIDTH / 72, height / 72), dpi=DPI, facecolor="white")
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, WIDTH)
     ax.set_ylim(height, 0)
     ax.axis("off")
     _draw_header(ax, events, page, pages)
-    event_rows = [r for r in rows if r.event is not None]
+    event_rows = [r for r in rows if r.kind == "event"]
     axis_end = event_rows[-1].y + LINE / 2
     ax.plot([AXIS_X, AXIS_X], [rows[0].y, axis_end], color=MUTED, lw=2.5, zorder=1)
     _draw_ranges(ax, rows)
     for row in rows:
-        if row.event is None:
+        if row.kind == "year":
             _draw_year(ax, row)
-        else:
+        elif row.kind == "event":
             _draw_event(ax, row)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, facecolor="white")
-    return buffer.getvalue()
+        else:
+            _draw_range_note(ax, row)
+    return fig
 
 
 def _draw_header(ax: Axes, events: Sequence[Dated], page: int, pages: int) -> None:
@@ -208,25 +256,42 @@ def _draw_event(ax: Axes, row: _Row) -> None:
                 color=MUTED if is_until else INK, va="center")
 
 
+def _draw_range_note(ax: Axes, row: _Row) -> None:
+    """A range running in from an earlier page (at the top) or on past this one (at the
+    bottom): its words in the muted note style beside the end of its bar."""
+    for i, line in enumerate(row.lines):
+        ax.text(TEXT_X, row.y + NOTE_LINE / 2 + i * NOTE_LINE, line, fontsize=NOTE_SIZE,
+                color=MUTED, style="italic", va="center")
+
+
 def _draw_ranges(ax: Axes, rows: Sequence[_Row]) -> None:
-    """Events with an end date get a bar beside the axis reaching down to where they end."""
+    """Events with an end date get a bar beside the axis reaching down to where they end;
+    an arrow where the bar runs in from an earlier page or on past this one."""
     lanes: list[float] = []  # the y where each lane's bar ends
+    after = {id(r.event): r for r in rows if r.kind == "after"}
     for row in rows:
-        if row.event is None or row.event.end is None:
+        if row.kind not in ("event", "before") or row.event is None or row.event.end is None:
             continue
-        start_y = row.y + LINE / 2
-        end_y = max(_y_of(rows, row.event.end), start_y + LINE / 2)
+        start_y = row.y + (LINE / 2 if row.kind == "event" else 0)
+        runs_on = after.get(id(row.event))
+        end_y = (runs_on.y + NOTE_LINE / 2 if runs_on is not None
+                 else max(_y_of(rows, row.event.end), start_y + LINE / 2))
         lane = next((i for i, free in enumerate(lanes) if free < start_y - 4), len(lanes))
         if lane == len(lanes):
             lanes.append(end_y)
         lanes[lane] = end_y
         x = AXIS_X - 9 - lane * 6
         ax.plot([x, x], [start_y, end_y], color=RANGE, lw=4, solid_capstyle="round", zorder=1)
+        if row.kind == "before":
+            ax.plot([x], [start_y], marker="^", ms=9, color=RANGE, zorder=2)
+        if runs_on is not None:
+            ax.plot([x], [end_y], marker="v", ms=9, color=RANGE, zorder=2)
 
 
 def _y_of(rows: Sequence[_Row], when: PartialDate) -> float:
     """Where a date falls on this page's axis: between the events either side of it."""
-    points = [(r.event.start.midpoint(), r.y + LINE / 2) for r in rows if r.event is not None]
+    points = [(r.event.start.midpoint(), r.y + LINE / 2) for r in rows
+              if r.kind == "event" and r.event is not None]
     target = when.midpoint()
     if target >= points[-1][0]:
         return points[-1][1] + (LINE if target > points[-1][0] else 0)

@@ -15,6 +15,7 @@ MODULES = (
     "bot.schedule.commands",
     "bot.schedule.channel",
     "bot.revision.commands",
+    "bot.privacy",
 )
 
 

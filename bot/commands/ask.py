@@ -1,55 +1,93 @@
 """``ask``: answer a student's question from the knowledge base (typed free text lands here).
 
-Answers are public (the class learns from each other's questions); "did you mean" and
-"related" entries come as buttons that open that entry's answer.
+Answers are public (the class learns from each other's questions). Each student's questions
+in one channel (or thread) are a conversation for a few minutes, so "when did he die?" after
+a question about Litvinov is about Litvinov. An answer leads short; its buttons open the rest
+("More"), a composed view (the arguments on one side), or an entry it lists.
+
+Button ids: ``ask:<entry id>`` opens an entry, ``view:<view>`` a composed answer, and
+``more:<view>`` shows an answer whole in place of its short form.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.answering.answer import Answer, answer, answer_entry
+from bot.answering.answer import Answer
+from bot.answering.conversation import Conversations
 from bot.answering.engine import AnswerEngine
+from bot.answering.respond import open_view
 from bot.commands.registry import Option, action, command
 from bot.events import Command, Press
 from bot.ops.metrics import record_question
-from bot.replies import Choice, Reply, private
+from bot.replies import MAX_ACTION_ID, Choice, Reply, private
 
 if TYPE_CHECKING:
     from bot.app import StudyBot
 
 LABEL_CHARS = 80  # Discord's button label limit
+MORE = "More"
+GONE = "That answer is no longer in the knowledge base."
 
 
 def answer_engine(bot: StudyBot) -> AnswerEngine:
     """The bot's one engine over its knowledge base (``bot.service(answer_engine)``)."""
-    return AnswerEngine(bot.kb.entries.values())
+    return AnswerEngine.for_knowledge(bot.kb)
+
+
+def conversations(bot: StudyBot) -> Conversations:
+    """Every student's conversation with the bot, by channel (``bot.service(conversations)``)."""
+    return Conversations(bot.service(answer_engine), bot.clock)
 
 
 @command("ask", "Ask a question about the essay in your own words.",
          Option("question", "Your question, e.g. `when was the Nazi-Soviet Pact`.", rest=True))
 async def ask(bot: StudyBot, cmd: Command) -> list[Reply]:
-    result = answer(bot.service(answer_engine), cmd.args.get("question", ""))
+    talk = bot.service(conversations).of(cmd.place.key, cmd.actor.user_id)
+    result = talk.ask(cmd.args.get("question", ""))
     if not result.question:
-        return [private(result.text)]
+        return [private(result.lead)]
     record_question(outcome(result))
-    return [_reply(result)]
+    return [short_reply(result)]
 
 
 def outcome(result: Answer) -> str:
     """How the answer went, for ``studybot_questions_total``: sure, close or none."""
-    return "sure" if result.answered else "none"
+    return result.confidence
 
 
 @action("ask")
 async def open_entry(bot: StudyBot, press: Press, parts: list[str]) -> list[Reply]:
-    result = answer_entry(bot.service(answer_engine), parts[0]) if parts else None
+    result = open_view(bot.service(answer_engine), f"entry:{parts[0]}") if parts else None
+    return [short_reply(result)] if result is not None else [private(GONE)]
+
+
+@action("view")
+async def open_composed(bot: StudyBot, press: Press, parts: list[str]) -> list[Reply]:
+    result = open_view(bot.service(answer_engine), ":".join(parts))
+    return [short_reply(result)] if result is not None else [private(GONE)]
+
+
+@action("more")
+async def show_more(bot: StudyBot, press: Press, parts: list[str]) -> list[Reply]:
+    result = open_view(bot.service(answer_engine), ":".join(parts))
     if result is None:
-        return [private("That entry is no longer in the knowledge base.")]
-    return [_reply(result)]
+        return [private(GONE)]
+    return [Reply(result.text, choices=_links(result), replace=True, parts=result.parts)]
 
 
-def _reply(result: Answer) -> Reply:
-    offered = result.suggestions if not result.answered else result.related
-    choices = tuple(Choice(e.title[:LABEL_CHARS], f"ask:{e.id}") for e in offered)
-    return Reply(result.text, choices=choices)
+def short_reply(result: Answer) -> Reply:
+    """The answer's lead, with "More" (when there is more) and its views and entries."""
+    more = f"more:{result.view}"
+    first = (Choice(MORE, more, "primary"),) if result.more and len(more) < MAX_ACTION_ID else ()
+    return Reply(result.lead, choices=first + _views(result) + _links(result),
+                 parts=result.lead_parts)
+
+
+def _views(result: Answer) -> tuple[Choice, ...]:
+    return tuple(Choice(label[:LABEL_CHARS], f"view:{view}") for label, view in result.views
+                 if len(view) + 5 < MAX_ACTION_ID)
+
+
+def _links(result: Answer) -> tuple[Choice, ...]:
+    return tuple(Choice(e.title[:LABEL_CHARS], f"ask:{e.id}") for e in result.links)

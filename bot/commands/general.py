@@ -19,16 +19,16 @@ async def show_help(bot: StudyBot, cmd: Command) -> list[Reply]:
     if wanted:
         matches = [s for n, s in COMMANDS.items() if n == wanted or n.startswith(wanted + " ")]
         if not matches:
-            return [Reply(f"There is no command `{wanted[:40]}`. Type `help` for the list.",
+            return [Reply(f"There is no command `{wanted[:40]}`. Type `/help` for the list.",
                           private=True)]
         lines = []
         for spec in matches:
-            lines.append(f"`{spec.usage}`: {spec.help}")
+            lines.append(f"`/{spec.usage}`: {spec.help}")
             lines += [f"  {o.name}: {o.help}" for o in spec.options]
         return [Reply("\n".join(lines), private=True)]
     lines = ["Ask me anything about the essay: just type a question.", ""]
     for spec in sorted(COMMANDS.values(), key=lambda s: s.name):
         if spec.teacher_only and not cmd.actor.is_teacher:
             continue
-        lines.append(f"`{spec.usage}`: {spec.help}")
+        lines.append(f"`/{spec.usage}`: {spec.help}")
     return [Reply("\n".join(lines), private=True, title="Study bot help")]

@@ -7,6 +7,7 @@ read from here, so a command is described once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -84,3 +85,18 @@ def ticker(handler: Ticker) -> Ticker:
     """Register work the bot does on each tick: quiz timers, schedules, reminders."""
     TICKERS.append(handler)
     return handler
+
+
+def write_commands(text: str, prefix: str) -> str:
+    """``text`` with each command it mentions written after ``prefix`` instead of ``/``.
+
+    The core writes commands as the terminal and Discord take them (`/quiz solo`); Slack
+    takes them after its one slash command (`/study quiz solo`). Only code spans naming a
+    registered command change, so other slashes (`/invite`) stay as they are.
+    """
+    from bot.commands import load_commands
+
+    load_commands()  # the registry fills as the feature modules are imported
+    words = sorted({name.split()[0] for name in COMMANDS}, key=len, reverse=True)
+    pattern = re.compile(r"`/(?=(?:" + "|".join(map(re.escape, words)) + r")(?:[\s`]))")
+    return pattern.sub(lambda _: "`" + prefix, text)

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import Actor
+from bot.faults import FaultLog
 from bot.ops.metrics import count_answers
 from bot.quiz.models import GROUP, PAUSED, RUNNING, QuizAnswer, QuizQuestion, QuizSession
 from bot.quiz.writes import quiz_transaction
@@ -38,6 +39,10 @@ log = logging.getLogger(__name__)
 GONE = "That quiz button no longer does anything."
 #: The most presses written in one transaction.
 MAX_BATCH = 500
+#: Presses waiting to be written at most; beyond it a press is refused (not silently queued
+#: for ever), so memory stays bounded when the database cannot keep up.
+MAX_QUEUED = 20_000
+BUSY = "Sorry, I'm very busy right now and couldn't record that; please press again."
 #: Batches written at the same time on PostgreSQL (more only helps with more CPUs: measured).
 WRITERS = 2
 
@@ -63,6 +68,8 @@ class AnswerWriter:
 
     async def submit(self, actor: Actor, session_id: int, position: int,
                      choice: int) -> list[Reply]:
+        if len(self._queue) >= MAX_QUEUED:  # the database has fallen far behind: say so
+            return [private(BUSY)]
         future: asyncio.Future[list[Reply]] = asyncio.get_running_loop().create_future()
         self._queue.append(Pending(actor, session_id, position, choice, future))
         # A worker not yet done is inside its loop and will look at the queue again.
@@ -81,7 +88,7 @@ class AnswerWriter:
                 await self._one_by_one(batch)
                 continue
             except Exception as exc:
-                log.exception("writing %d answers failed", len(batch))
+                self.bot.service(FaultLog).report("writing quiz answers", exc)
                 for item in batch:
                     if not item.future.done():
                         item.future.set_exception(exc)

@@ -27,7 +27,7 @@ TOPIC = Option("topic", "Only questions on this part of the essay (e.g. spain, p
          Option("questions", "How many questions (1-50, default 10).", kind="int", min=1, max=50),
          Option("seconds", "Seconds per question (5-120, default 20).", kind="int", min=5,
                 max=120),
-         Option("pace", "auto: move on by itself; teacher: wait for `quiz next`.",
+         Option("pace", "auto: move on by itself; teacher: wait for `/quiz next`.",
                 kind="choice", choices=("auto", "teacher")),
          teacher_only=True)
 async def quiz_start(bot: StudyBot, cmd: Command) -> list[Reply]:

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commands.parse import id_numbers
 from bot.events import Actor, Place, Press
 from bot.quiz.answers import GONE, AnswerWriter
 from bot.quiz.bank import Question, question_bank
@@ -38,9 +39,9 @@ from bot.quiz.models import (
 from bot.quiz.records import record_misses
 from bot.quiz.render import final_reply, question_reply, reveal_reply
 from bot.quiz.scoring import points
-from bot.quiz.sql import insert_or_ignore
 from bot.quiz.writes import quiz_transaction
-from bot.replies import Reply, private
+from bot.replies import Reply, count_of, private
+from bot.storage.sql import insert_or_ignore
 
 if TYPE_CHECKING:
     from bot.app import StudyBot
@@ -90,6 +91,19 @@ async def create_session(session: AsyncSession, *, kind: str, actor: Actor, plac
     return quiz
 
 
+#: Class quizzes running at once in one server or workspace (one per channel besides): a
+#: large school's every class at once, with room to spare.
+MAX_RUNNING_PER_TENANT = 100
+_TOO_MANY = (f"{MAX_RUNNING_PER_TENANT} class quizzes are running in this server already, the "
+             "most at once; stop one (`quiz stop` in its channel) first.")
+
+
+async def _too_many_running(session: AsyncSession, tenant_key: str) -> bool:
+    running = (await session.execute(select(func.count()).select_from(QuizSession).where(
+        QuizSession.tenant_key == tenant_key, QuizSession.active_place.is_not(None))))
+    return int(running.scalar_one()) >= MAX_RUNNING_PER_TENANT
+
+
 # --- Starting and commands ------------------------------------------------------------------
 
 async def start(bot: StudyBot, actor: Actor, place: Place, settings: QuizSettings) -> list[Reply]:
@@ -104,12 +118,16 @@ async def start(bot: StudyBot, actor: Actor, place: Place, settings: QuizSetting
     async with quiz_transaction(bot) as session:
         if await active_quiz(session, place) is not None:
             return [private(_ALREADY)]
+        if await _too_many_running(session, actor.tenant_key):
+            return [private(_TOO_MANY)]
         asked = await _asked_here(session, place)
     picked = bank.pick(settings.questions, f"{place.key}:{now.isoformat()}", topic, avoid=asked)
     if not picked:
         return [private("There are no questions on that topic yet.")]
     try:
         async with quiz_transaction(bot) as session:
+            if await _too_many_running(session, actor.tenant_key):  # checked again: others
+                return [private(_TOO_MANY)]  # may have started meanwhile
             quiz = await create_session(session, kind=GROUP, actor=actor, place=place,
                                         questions=picked, now=now, topic=topic,
                                         seconds=settings.seconds, pace=settings.pace,
@@ -118,12 +136,12 @@ async def start(bot: StudyBot, actor: Actor, place: Place, settings: QuizSetting
         return [private(_ALREADY)]
     await open_question(bot, quiz.id, 0)
     short = f" (only {len(picked)} on this topic)" if len(picked) < settings.questions else ""
-    pace = "I move on by myself" if settings.pace == AUTO else "you move on with `quiz next`"
-    return [private(f"Quiz #{quiz.id} started: {len(picked)} questions{short}, "
-                    f"{settings.seconds} s each; {pace}. `quiz pause`, `quiz stop` any time.")]
+    pace = "I move on by myself" if settings.pace == AUTO else "you move on with `/quiz next`"
+    return [private(f"Quiz #{quiz.id} started: {count_of(len(picked), 'question')}{short}, "
+                    f"{settings.seconds} s each; {pace}. `/quiz pause`, `/quiz stop` any time.")]
 
 
-_ALREADY = ("A quiz is already running in this channel. `quiz stop` ends it, "
+_ALREADY = ("A quiz is already running in this channel. `/quiz stop` ends it, "
             "or start yours in another channel.")
 
 
@@ -148,7 +166,7 @@ async def next_question(bot: StudyBot, place: Place) -> list[Reply]:
         if quiz is None:
             return [private("There is no quiz running in this channel.")]
         if quiz.state == PAUSED:
-            return [private("The quiz is paused: `quiz resume` first.")]
+            return [private("The quiz is paused: `/quiz resume` first.")]
         open_row = await _open_row(session, quiz)
     if open_row is not None:
         await reveal(bot, open_row)
@@ -183,7 +201,7 @@ async def pause(bot: StudyBot, place: Place) -> list[Reply]:
         if quiz is None:
             return [private("There is no quiz running in this channel.")]
         if quiz.state == PAUSED:
-            return [private("The quiz is already paused. `quiz resume` carries on.")]
+            return [private("The quiz is already paused. `/quiz resume` carries on.")]
         row = await _open_row(session, quiz)
         question = await session.get(QuizQuestion, row) if row is not None else None
         if question is not None and question.deadline is not None:
@@ -450,14 +468,9 @@ async def _run_all(bot: StudyBot, steps: list[Coroutine[Any, Any, None]]) -> Non
 
 async def answer(bot: StudyBot, press: Press, parts: list[str]) -> list[Reply]:
     """A student's button press ``quiz:<session>:<question>:<option>``, confirmed privately."""
-    numbers = _numbers(parts, 3)
+    numbers = id_numbers(parts, 3)
     if numbers is None:
         return [private(GONE)]
     session_id, position, choice = numbers
     return await bot.service(AnswerWriter).submit(press.actor, session_id, position, choice)
 
-
-def _numbers(parts: list[str], count: int) -> tuple[int, ...] | None:
-    if len(parts) != count or not all(p.isdigit() and len(p) < 10 for p in parts):
-        return None
-    return tuple(int(p) for p in parts)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.quiz.models import GROUP, QuizMiss, QuizPlayer, QuizSession
-from bot.quiz.sql import insert_or_update
+from bot.storage.sql import insert_or_update
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,5 +91,5 @@ def final_reply(session_id: int, asked: int, total: int, stopped: bool,
     for i, (name, score, right, answered) in enumerate(board[:10]):
         rank = MEDALS[i] if i < len(MEDALS) else f"{i + 1}."
         lines.append(f"{rank} {name}: {score} points ({right}/{answered} right)")
-    lines.append(f"Teachers: `report {session_id}` for accuracy per question and student.")
+    lines.append(f"Teachers: `/report {session_id}` for accuracy per question and student.")
     return Reply("\n".join(lines), title="Final leaderboard")

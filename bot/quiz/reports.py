@@ -21,10 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands.registry import Option, command
 from bot.events import Command
+from bot.files import check_output, write_file
 from bot.quiz.models import GROUP, QuizAnswer, QuizPlayer, QuizQuestion, QuizSession
-from bot.replies import Attachment, Reply, private
+from bot.replies import Attachment, Reply, count_of, private
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from bot.app import StudyBot
 
 MOST_MISSED = 3
@@ -137,7 +140,8 @@ def report_text(report: QuizReport) -> str:
     kind = "class quiz" if report.kind == GROUP else "solo practice"
     lines = [f"Quiz #{report.quiz_id} ({kind}{', ' + report.topic if report.topic else ''}, "
              f"{report.created_at:%Y-%m-%d %H:%M} UTC, {report.state}): "
-             f"{len(report.questions)} questions asked, {len(report.students)} students, "
+             f"{count_of(len(report.questions), 'question')} asked, "
+             f"{count_of(len(report.students), 'student')}, "
              f"accuracy {_percent(report.accuracy)}."]
     if report.students:
         lines += ["", "Students (accuracy, right/answered; points):"]
@@ -185,9 +189,14 @@ def report_csv(report: QuizReport) -> bytes:
 
 def report_chart(report: QuizReport) -> bytes:
     """A bar chart of accuracy by question, as PNG bytes."""
-    import matplotlib
+    buffer = io.BytesIO()
+    chart_figure(report).savefig(buffer, format="png")
+    return buffer.getvalue()
 
-    matplotlib.use("Agg")
+
+def chart_figure(report: QuizReport) -> Figure:
+    """The chart: a bar per question, its accuracy written above it. The axis runs past
+    100% so that a full bar's label has room below the title."""
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(max(4.0, 0.6 * len(report.questions) + 2), 3.2), dpi=100)
@@ -196,15 +205,15 @@ def report_chart(report: QuizReport) -> bytes:
     values = [100 * (q.accuracy or 0.0) for q in report.questions]
     colours = ["#2e7d32" if v >= 70 else "#f9a825" if v >= 40 else "#c62828" for v in values]
     axes.bar(labels, values, color=colours)
-    axes.set_ylim(0, 100)
+    axes.set_ylim(0, 114)
+    axes.set_yticks(range(0, 101, 20))
+    axes.spines[["top", "right"]].set_visible(False)
     axes.set_ylabel("% right")
     axes.set_title(f"Quiz #{report.quiz_id}: accuracy by question")
     for x, value in enumerate(values):
         axes.text(x, value + 2, f"{round(value)}%", ha="center", fontsize=8)
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure
 
 
 async def latest_quiz(session: AsyncSession, tenant_key: str) -> int | None:
@@ -222,9 +231,13 @@ async def report_command(bot: StudyBot, cmd: Command) -> list[Reply]:
         quiz_id = int(cmd.args["quiz"]) if "quiz" in cmd.args else await latest_quiz(
             session, tenant_key)
         report = await build_report(session, quiz_id, tenant_key) if quiz_id else None
+    if report is None and quiz_id is None:
+        return [private("There are no class quizzes in this server yet. Start one with "
+                        "`/quiz start` (e.g. `/quiz start spain 10`); `/report` then shows "
+                        "how the class did.")]
     if report is None:
-        return [private("There is no such quiz in this server. `report` alone shows the "
-                        "latest one.")]
+        return [private(f"There is no quiz #{quiz_id} in this server. "
+                        "`/report` alone shows the latest one.")]
     attachments = [Attachment(f"quiz-{report.quiz_id}.csv", report_csv(report), "text/csv")]
     if report.questions:
         chart = await asyncio.to_thread(report_chart, report)
@@ -243,31 +256,90 @@ def report_main(args: argparse.Namespace) -> int:
 async def _report_main(args: argparse.Namespace) -> int:
     from bot.storage.db import Database
 
+    if args.chart and args.quiz is None:
+        print("studybot report: --chart draws one quiz's accuracy by question: add --quiz N "
+              "(the numbers are in studybot report).", file=sys.stderr)
+        return 2
+    for path, suffix in ((args.csv, ".csv"), (args.chart, ".png")):
+        if path:
+            check_output(Path(path), (suffix,))  # before any work
     db = await Database.open()
     try:
         async with db.transaction() as session:
+            if args.tenant and not await _known_tenant(session, args.tenant):
+                print(f"studybot report: no tenant {args.tenant!r}. "
+                      f"{await _tenants_text(session)}", file=sys.stderr)
+                return 1
             if args.quiz is None:
-                print(await _overview(session, args.tenant))
-                return 0
+                return await _print_overview(session, args.tenant, args.csv)
             report = await build_report(session, args.quiz, args.tenant)
         if report is None:
-            print(f"no quiz #{args.quiz}" + (f" in {args.tenant}" if args.tenant else ""),
-                  file=sys.stderr)
+            print(f"studybot report: no quiz #{args.quiz}"
+                  + (f" in {args.tenant}" if args.tenant else ""), file=sys.stderr)
             return 1
         print(report_text(report))
         if args.csv:
-            Path(args.csv).write_bytes(report_csv(report))
+            write_file(Path(args.csv), report_csv(report))
             print(f"CSV written to {args.csv}")
         if args.chart:
-            Path(args.chart).write_bytes(report_chart(report))
+            write_file(Path(args.chart), report_chart(report))
             print(f"Chart written to {args.chart}")
         return 0
     finally:
         await db.close()
 
 
-async def _overview(session: AsyncSession, tenant_key: str | None) -> str:
-    """Every quiz with its accuracy, and per tenant the questions missed most over all quizzes."""
+async def _print_overview(session: AsyncSession, tenant_key: str | None,
+                          csv_path: str | None) -> int:
+    rows = await overview_rows(session, tenant_key)
+    print(await _overview(session, rows, tenant_key))
+    if csv_path:
+        write_file(Path(csv_path), overview_csv(rows))
+        print(f"CSV of {count_of(len(rows), 'quiz', 'quizzes')} written to {csv_path}")
+    return 0
+
+
+async def _known_tenant(session: AsyncSession, tenant_key: str) -> bool:
+    """A tenant the bot has met: it has settings, or quizzes."""
+    from bot.storage.tenants import Tenant
+
+    if await session.get(Tenant, tenant_key) is not None:
+        return True
+    return (await session.execute(select(QuizSession.id).where(
+        QuizSession.tenant_key == tenant_key).limit(1))).first() is not None
+
+
+async def _tenants_text(session: AsyncSession) -> str:
+    """Which tenants there are, for someone who typed one that is not."""
+    keys = sorted(set((await session.execute(
+        select(QuizSession.tenant_key).distinct())).scalars()))
+    if not keys:
+        return "There are no quizzes in this database yet."
+    shown = ", ".join(keys[:10]) + (" ..." if len(keys) > 10 else "")
+    return f"Tenants with quizzes: {shown}."
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewRow:
+    quiz: int
+    tenant: str
+    kind: str
+    started: datetime
+    state: str
+    answers: int
+    right: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.right / self.answers if self.answers else None
+
+
+OVERVIEW_COLUMNS = ("quiz", "tenant", "kind", "started_utc", "state", "answers", "right",
+                    "accuracy")
+
+
+async def overview_rows(session: AsyncSession, tenant_key: str | None) -> list[OverviewRow]:
+    """Every quiz (of one tenant, or all) with its answers and right answers."""
     query = (select(QuizSession.id, QuizSession.tenant_key, QuizSession.kind,
                     QuizSession.created_at, QuizSession.state,
                     func.count(QuizAnswer.id), func.sum(func.cast(QuizAnswer.correct, Integer)))
@@ -275,15 +347,34 @@ async def _overview(session: AsyncSession, tenant_key: str | None) -> str:
              .group_by(QuizSession.id).order_by(QuizSession.id))
     if tenant_key:
         query = query.where(QuizSession.tenant_key == tenant_key)
-    rows = (await session.execute(query)).all()
+    return [OverviewRow(quiz, tenant, kind, created, state, int(answered), int(right or 0))
+            for quiz, tenant, kind, created, state, answered, right in
+            (await session.execute(query)).all()]
+
+
+def overview_csv(rows: list[OverviewRow]) -> bytes:
+    """One row per quiz; ``accuracy`` is right/answers as a fraction, empty with no answers."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(OVERVIEW_COLUMNS)
+    for row in rows:
+        accuracy = "" if row.accuracy is None else f"{row.accuracy:.3f}"
+        writer.writerow([row.quiz, row.tenant, row.kind, f"{row.started:%Y-%m-%d %H:%M}",
+                         row.state, row.answers, row.right, accuracy])
+    return out.getvalue().encode("utf-8")
+
+
+async def _overview(session: AsyncSession, rows: list[OverviewRow],
+                    tenant_key: str | None) -> str:
+    """Every quiz with its accuracy, and per tenant the questions missed most over all quizzes."""
     if not rows:
-        return "No quizzes yet."
+        return f"No quizzes yet in {tenant_key}." if tenant_key else "No quizzes yet."
     lines = ["quiz  tenant                kind   started           state     answers  accuracy"]
-    for quiz_id, tenant, kind, created, state, answered, right in rows:
-        accuracy = _percent(int(right or 0) / answered if answered else None)
-        lines.append(f"{quiz_id:<5} {tenant[:21]:<21} {kind:<6} {created:%Y-%m-%d %H:%M}  "
-                     f"{state:<9} {answered:>7}  {accuracy:>8}")
-    for tenant in sorted({r[1] for r in rows}):
+    for row in rows:
+        lines.append(f"{row.quiz:<5} {row.tenant[:21]:<21} {row.kind:<6} "
+                     f"{row.started:%Y-%m-%d %H:%M}  {row.state:<9} {row.answers:>7}  "
+                     f"{_percent(row.accuracy):>8}")
+    for tenant in sorted({r.tenant for r in rows}):
         worst = await question_accuracy(session, tenant)
         missed = [w for w in worst if w[2] < w[1]][:MOST_MISSED]
         if missed:

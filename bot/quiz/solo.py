@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commands.parse import id_numbers
 from bot.events import Actor, Place, Press
 from bot.ops.metrics import count_answers
 from bot.quiz.bank import question_bank
@@ -24,7 +25,7 @@ from bot.replies import Reply, private
 if TYPE_CHECKING:
     from bot.app import StudyBot
 
-GONE = "That practice has ended. Start a new one with `quiz solo`."
+GONE = "That practice has ended. Start a new one with `/quiz solo`."
 
 
 async def start_solo(bot: StudyBot, actor: Actor, place: Place, topic_text: str | None,
@@ -76,9 +77,10 @@ async def _question(session: AsyncSession, session_id: int, position: int) -> Qu
 
 async def solo_answer(bot: StudyBot, press: Press, parts: list[str]) -> list[Reply]:
     """``solo:<session>:<question>:<option>``: mark it, explain, and show the next question."""
-    if len(parts) != 3 or not all(p.isdigit() and len(p) < 10 for p in parts):
+    numbers = id_numbers(parts, 3)
+    if numbers is None:
         return [private(GONE)]
-    session_id, position, choice = (int(p) for p in parts)
+    session_id, position, choice = numbers
     try:
         return await _mark(bot, press, session_id, position, choice)
     except IntegrityError:  # a double press: the first one was stored
@@ -94,7 +96,7 @@ async def _mark(bot: StudyBot, press: Press, session_id: int, position: int,
         if quiz is None or quiz.kind != SOLO or quiz.tenant_key != actor.tenant_key:
             return [private(GONE)]
         if quiz.user_id != actor.user_id:
-            return [private("This practice is someone else's. Start your own with `quiz solo`.")]
+            return [private("This practice is someone else's. Start your own with `/quiz solo`.")]
         if quiz.state != RUNNING:
             return [private(GONE)]
         if position != quiz.current:
@@ -149,7 +151,7 @@ async def _score(session: AsyncSession, session_id: int) -> int:
 def _summary(score: int, total: int) -> str:
     text = f"You got {score} of {total} right."
     if score < total:
-        text += " The ones you missed are in your revision queue: `revise` to go over them."
+        text += " The ones you missed are in your revision queue: `/revise` to go over them."
     else:
         text += " Every one right!"
     return text

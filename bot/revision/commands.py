@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from fsrs import Rating
 from sqlalchemy import func, select, update
 
+from bot.commands.parse import id_numbers
 from bot.commands.registry import Option, action, command, ticker
 from bot.events import Actor, Command, Press
 from bot.ops.metrics import count_answers
@@ -35,6 +36,7 @@ from bot.revision.cards import (
 from bot.revision.models import RevisionCard, RevisionReminder, RevisionReview
 from bot.revision.render import answer_buttons
 from bot.schedule.timing import DAY_SETS, next_occurrence, parse_time, plan
+from bot.storage.sql import insert_or_update
 from bot.storage.tenants import get_tenant
 
 if TYPE_CHECKING:
@@ -107,11 +109,12 @@ async def _nothing_due(session: AsyncSession, owner: Owner, done: Today, now: da
 async def on_press(bot: StudyBot, press: Press, parts: list[str]) -> list[Reply]:
     if parts == ["next"]:
         return [await deal(bot, press.actor, replace=True)]
-    if len(parts) == 3 and parts[0] == "a" and parts[1].isdigit() and parts[2].isdigit():
-        return [await _answer(bot, press.actor, int(parts[1]), int(parts[2]))]
-    if len(parts) == 2 and parts[0] in ("h", "e") and parts[1].isdigit():
-        rating = Rating.Hard if parts[0] == "h" else Rating.Easy
-        return [await _rerate(bot, press.actor, int(parts[1]), rating)]
+    kind, numbers = parts[0] if parts else "", id_numbers(parts[1:], len(parts) - 1)
+    if kind == "a" and numbers is not None and len(numbers) == 2:
+        return [await _answer(bot, press.actor, *numbers)]
+    if kind in ("h", "e") and numbers is not None and len(numbers) == 1:
+        rating = Rating.Hard if kind == "h" else Rating.Easy
+        return [await _rerate(bot, press.actor, numbers[0], rating)]
     return [private("That button no longer does anything.")]
 
 
@@ -122,7 +125,7 @@ async def _answer(bot: StudyBot, actor: Actor, card_id: int, choice: int) -> Rep
         row = await session.get(RevisionCard, card_id, with_for_update=True)
         if row is None or (row.tenant_key, row.user_id) != (actor.tenant_key, actor.user_id):
             return private("That card is in someone else's revision queue. "
-                           "Type `revise` for your own.")
+                           "Type `/revise` for your own.")
         question = bank.get(row.question_id)
         if row.shown_at is None or question is None:
             return private("You've already answered that card.", choices=(NEXT,))
@@ -177,16 +180,19 @@ async def remind(bot: StudyBot, cmd: Command) -> list[Reply]:
         if cmd.args["state"] == "off":
             if row is not None:
                 row.active, row.next_due = False, None
-            return [private("Revision reminders are off. `remind on` starts them again.")]
+            return [private("Revision reminders are off. `/remind on` starts them again.")]
         zone = await _zone(session, actor.tenant_key, now)
-        if row is None:
-            row = RevisionReminder(tenant_key=actor.tenant_key, user_id=actor.user_id)
-            session.add(row)
-        row.platform, row.tenant = actor.platform, actor.tenant
-        row.at_time, row.timezone, row.active = at.strftime("%H:%M"), zone.key, True
-        row.next_due = next_occurrence(EVERY_DAY, at, zone, now)
+        # one statement, so a double press (or two processes) cannot both insert the row
+        await insert_or_update(session, RevisionReminder, [{
+            "tenant_key": actor.tenant_key, "user_id": actor.user_id,
+            "platform": actor.platform, "tenant": actor.tenant,
+            "at_time": at.strftime("%H:%M"), "timezone": zone.key, "active": True,
+            "next_due": next_occurrence(EVERY_DAY, at, zone, now)}],
+            ["tenant_key", "user_id"],
+            {name: (lambda excluded, n=name: getattr(excluded, n)) for name in
+             ("platform", "tenant", "at_time", "timezone", "active", "next_due")})
     return [private(f"I'll message you at {at:%H:%M} ({zone.key}) on days you have revision "
-                    "cards due. `remind off` stops it.")]
+                    "cards due. `/remind off` stops it.")]
 
 
 @ticker
@@ -226,7 +232,7 @@ async def _remind_one(bot: StudyBot, reminder: RevisionReminder, now: datetime) 
         detail = f" ({new} new)" if new else ""
         await bot.notifier.send_direct(reminder.platform, reminder.tenant, reminder.user_id, Reply(
             f"You have {count} card{'s' if count != 1 else ''} due{detail}. "
-            "Type `revise` to start; `remind off` stops these messages.", title="Revision"))
+            "Type `/revise` to start; `/remind off` stops these messages.", title="Revision"))
 
 
 async def _zone(session: AsyncSession, tenant_key: str, now: datetime) -> ZoneInfo:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.commands.parse import id_numbers
 from bot.commands.registry import action, ticker
 from bot.events import Place, Press
 from bot.ops.metrics import count_answers
@@ -76,9 +77,10 @@ def _question_reply(question: Question, post_id: int, reveal: datetime) -> Reply
 
 @action("rq")
 async def on_answer(bot: StudyBot, press: Press, parts: list[str]) -> list[Reply]:
-    if len(parts) != 2 or not parts[0].isdigit() or not parts[1].isdigit():
+    numbers = id_numbers(parts, 2)
+    if numbers is None:
         return [private("That button no longer does anything.")]
-    post_id, choice = int(parts[0]), int(parts[1])
+    post_id, choice = numbers
     actor, now = press.actor, bot.clock.now()
     bank = bot.service(question_bank)
     async with bot.db.transaction() as session:

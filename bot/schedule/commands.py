@@ -55,7 +55,7 @@ MAX_PER_TENANT = 50
          Option("time", "HH:MM, 24-hour.", kind="time", required=True),
          Option("days", "e.g. mon,wed or mon-fri or weekdays or daily (default daily).",
                 kind="days"),
-         Option("timezone", "An IANA time zone (default: the class's, see `settings timezone`).",
+         Option("timezone", "An IANA time zone (default: the class's, see `/settings timezone`).",
                 kind="timezone"),
          Option("topic", "Only questions on this topic (revision and quiz).", kind="topic"),
          teacher_only=True)
@@ -138,7 +138,7 @@ async def schedule_list(bot: StudyBot, cmd: Command) -> list[Reply]:
         rows = (await session.execute(select(Schedule).where(
             Schedule.tenant_key == cmd.actor.tenant_key).order_by(Schedule.id))).scalars().all()
     if not rows:
-        return [private("No schedules yet. Add one with `schedule add revision 09:00 weekdays`.")]
+        return [private("No schedules yet. Add one with `/schedule add revision 09:00 weekdays`.")]
     lines = []
     for row in rows:
         zone = ZoneInfo(row.timezone)
@@ -148,7 +148,7 @@ async def schedule_list(bot: StudyBot, cmd: Command) -> list[Reply]:
     return [private("\n".join(lines), title="Schedules")]
 
 
-@command("schedule remove", "Stop a schedule (its number is in `schedule list`). Teachers only.",
+@command("schedule remove", "Stop a schedule (its number is in `/schedule list`). Teachers only.",
          Option("id", "The schedule's number.", kind="int", required=True, min=1,
                 max=2_000_000_000), teacher_only=True)
 async def schedule_remove(bot: StudyBot, cmd: Command) -> list[Reply]:
@@ -157,7 +157,7 @@ async def schedule_remove(bot: StudyBot, cmd: Command) -> list[Reply]:
         gone = await session.execute(delete(Schedule).where(
             Schedule.id == number, Schedule.tenant_key == cmd.actor.tenant_key))
     if gone.rowcount != 1:  # type: ignore[attr-defined]
-        return [private(f"There is no schedule #{number} here; see `schedule list`.")]
+        return [private(f"There is no schedule #{number} here; see `/schedule list`.")]
     return [private(f"Removed schedule #{number}.")]
 
 
@@ -257,7 +257,7 @@ async def fire(bot: StudyBot, due: Occurrence, days: dict[date, Reply | None] | 
         days = {} if days is None else days
         if local.date() not in days:
             found = on_this_day_at(bot, local)
-            # a day with nothing near it posts nothing rather than noise
+            # only a pack with no event dated to the day has nothing to say
             days[local.date()] = on_this_day_reply(found) if found.events else None
         reply = days[local.date()]
         if reply is not None:

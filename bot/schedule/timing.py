@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.commands.parse import is_count
+
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_SETS = {"daily": tuple(range(7)), "everyday": tuple(range(7)),
             "weekdays": tuple(range(5)), "weekends": (5, 6)}
@@ -59,7 +61,7 @@ def days_text(days: tuple[int, ...]) -> str:
 def parse_time(text: str) -> time:
     """``HH:MM`` on a 24-hour clock (``9:05`` too)."""
     hours, sep, minutes = text.strip().partition(":")
-    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
+    if not sep or not is_count(hours) or not is_count(minutes) or len(minutes) != 2:
         raise ValueError(f"`{text[:20]}` is not a time like 09:00 (24-hour HH:MM).")
     if not (0 <= int(hours) <= 23 and 0 <= int(minutes) <= 59):
         raise ValueError(f"`{text[:20]}` is not a time of day (00:00 to 23:59).")

@@ -28,12 +28,19 @@ async def test_an_answer_is_public_with_its_source_and_related_buttons(
     answer = await fake.wait_response(await fake.command(
         "ask", {"question": "When was the Nazi-Soviet Pact signed?"}, user=ada), timeout=20)
     assert not answer["flags"] & EPHEMERAL
-    assert "1939" in text_of(answer)
-    related = buttons(answer)
+    assert "1939" in text_of(answer) and "From the essay" not in text_of(answer)
+    more, *related = buttons(answer)
+    assert more == "more:entry:nazi-soviet-pact"
     assert related and all(b.startswith("ask:") for b in related)
     # anyone in the class can open a related entry from the answer
     opened = await fake.wait_response(await fake.click(answer, related[0], user=ben))
     assert text_of(opened) and opened["allowed_mentions"] == {"parse": []}
+    # "More" shows the whole answer in place of the short one, the essay passage included
+    await fake.click(answer, more, user=ben)
+    whole = await fake.wait_for(lambda: "From the essay" in text_of(
+        fake.messages[int(answer["id"])]) and fake.messages[int(answer["id"])])
+    assert text_of(whole).startswith(text_of(answer).splitlines()[0])
+    assert "more:entry:nazi-soviet-pact" not in buttons(whole)
 
 
 async def test_a_private_question_gets_a_private_answer(discord_bot: DiscordBot) -> None:

@@ -91,6 +91,9 @@ async def test_help_lists_teacher_commands_only_to_teachers(world: SlackWorld) -
     teacher_help = world.last("response_url")["text"]
     assert "settings timezone" in teacher_help
     assert "settings timezone" not in student_help
+    # every command as Slack takes it: after /study, never a bare `help` or a lone slash
+    assert "`/study quiz solo [topic] [questions]`" in student_help
+    assert "`/help" not in student_help and "`/quiz" not in student_help
 
 
 async def test_help_for_one_command(world: SlackWorld) -> None:
@@ -106,7 +109,8 @@ async def test_an_unknown_subcommand_gets_help_privately(world: SlackWorld) -> N
     assert "settings teacher-role" in answer["text"]  # the help for the settings family
     assert "settings timezone" in answer["text"]
     await world.command(STUDENT, "dance")
-    assert "Unknown command" in world.last("response_url")["text"]
+    assert "Unknown command `dance`. Type `/study help` for the list." in world.last(
+        "response_url")["text"]
 
 
 async def test_a_malformed_subcommand_gets_that_commands_help(world: SlackWorld) -> None:
@@ -211,6 +215,9 @@ def test_channel_links_stay_links_but_nothing_else_does() -> None:
 def test_markdown_ish_core_text_becomes_mrkdwn() -> None:
     assert mrkdwn("**Munich** and `quiz start` and *bold*") == (
         "*Munich* and `quiz start` and *bold*")
+    assert mrkdwn("Type `/help`, `/report 3` or `/quiz solo`; `/invite @studybot` first.") == (
+        "Type `/study help`, `/study report 3` or `/study quiz solo`; "
+        "`/invite @studybot` first.")
     assert mrkdwn("# Results\nline") == "*Results*\nline"
 
 

@@ -24,12 +24,17 @@ async def test_ask_answers_in_the_channel_from_the_knowledge_base(world: SlackWo
     await world.command(S1, f"ask {PACT}")
     answer = world.last("chat.postMessage")
     assert answer["channel"] == "C1" and "1939" in answer["text"]
-    related = [a for _, a in buttons(answer)]
+    more, *related = [a for _, a in buttons(answer)]
+    assert more == "more:entry:nazi-soviet-pact" and "From the essay" not in answer["text"]
     assert related and all(a.startswith("ask:") for a in related)
     world.fake.clear()  # a related entry's button opens that entry's answer, for everyone
     await world.click(S2, related[0], ts="1700000000.000001")
     opened = world.last("chat.postMessage")
     assert opened["channel"] == "C1" and opened["text"] != answer["text"]
+    world.fake.clear()  # "More" shows the whole answer in place of the short one
+    await world.click(S2, more, ts="1700000000.000001")
+    whole = world.last("chat.update")
+    assert whole["ts"] == "1700000000.000001" and "From the essay" in whole["text"]
 
 
 async def test_a_mention_is_answered_in_a_thread(world: SlackWorld) -> None:

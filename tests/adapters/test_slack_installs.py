@@ -75,7 +75,7 @@ async def test_two_workspaces_never_see_each_others_data(world: SlackWorld) -> N
     await world.command("UOTHER", "quiz stop", team="T2")
     assert "no quiz running" in world.last("response_url")["text"]
     await world.command("UOTHER", f"report {quiz}", team="T2")
-    assert "no such quiz" in world.last("response_url")["text"]
+    assert f"There is no quiz #{quiz} in this server." in world.last("response_url")["text"]
     world.clock.advance(11)
     await world.studybot.tick()  # the quiz ends in the first school only
     assert {c.token for c in world.fake.calls if c.method == "chat.update"} == {

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -17,6 +16,7 @@ import aiohttp
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
+from tests.adapters.process import failed_start, free_port
 from tests.adapters.slack_helpers import SECRET, TEAM
 from tests.fakes.slack_api import FakeSlack
 
@@ -28,12 +28,6 @@ async def fake() -> AsyncIterator[FakeSlack]:
     fake = await FakeSlack(team_id=TEAM).start()
     yield fake
     await fake.close()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def slack_env(fake: FakeSlack, tmp_path: Path, port: int) -> dict[str, str]:
@@ -91,3 +85,16 @@ def test_run_without_settings_says_what_to_set(tmp_path: Path) -> None:
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "SLACK_SIGNING_SECRET" in result.stderr
+
+
+def test_no_network_at_start_is_one_line_and_a_failure(tmp_path: Path) -> None:
+    """Slack unreachable (no network, a wrong SLACK_API_URL): one line, exit 1, no traceback."""
+    closed = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SLACK_", "DISCORD_")) and k != "DATABASE_URL"}
+    env |= {"SLACK_BOT_TOKEN": "xoxb-process", "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": f"http://127.0.0.1:{closed}/api/",
+            "STUDYBOT_HTTP_PORT": str(free_port()), "STUDYBOT_DATA_DIR": str(tmp_path)}
+    assert failed_start("slack", env).startswith(
+        f"studybot: cannot reach Slack at http://127.0.0.1:{closed}/api/: "
+        f"Cannot connect to host 127.0.0.1:{closed}")

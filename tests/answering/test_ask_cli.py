@@ -31,11 +31,36 @@ def test_ask_json_prints_one_object(tmp_path: Path) -> None:
     lines = done.stdout.splitlines()
     assert len(lines) == 1
     result = json.loads(lines[0])
-    assert set(result) == {"question", "answered", "text", "entry_id", "score", "suggestions",
-                           "elapsed_ms"}
-    assert result["answered"] is True
+    assert set(result) == {"question", "answered", "confidence", "kind", "text", "entry_id",
+                           "entry_ids", "score", "suggestions", "elapsed_ms"}
+    assert result["answered"] is True and result["confidence"] == "sure"
     assert result["entry_id"] in {"litvinov-dismissed", "molotov"}
+    assert result["entry_ids"][0] == result["entry_id"]
     assert result["suggestions"] == [] and result["elapsed_ms"] >= 0
+
+
+def test_a_composed_answer_names_every_entry_it_draws_on(tmp_path: Path) -> None:
+    done = studybot("ask", "--json", "compare overy and preston", tmp=tmp_path)
+    result = json.loads(done.stdout)
+    assert result["kind"] == "compare" and result["answered"] is True
+    assert {"overy", "preston"} <= set(result["entry_ids"])
+    assert result["entry_id"] == result["entry_ids"][0]
+
+
+def test_a_conversation_reads_follow_ups_as_in_chat(tmp_path: Path) -> None:
+    turns = ["who was litvinov", "when did he get sacked", "who replaced him"]
+    done = studybot("ask", "--json", "--conversation", "-", stdin="\n".join(turns) + "\n",
+                    tmp=tmp_path)
+    assert done.returncode == 0, done.stderr
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["question"] for r in results] == turns
+    assert [r["entry_id"] for r in results] == ["litvinov", "litvinov-dismissed",
+                                                "litvinov-dismissed"]
+    asked = "what was the popular front\nwhy?\n"
+    talk = studybot("ask", "--json", "--conversation", "-", stdin=asked, tmp=tmp_path)
+    alone = studybot("ask", "--json", "-", stdin=asked, tmp=tmp_path)
+    assert json.loads(talk.stdout.splitlines()[1])["answered"] is True
+    assert json.loads(alone.stdout.splitlines()[1])["answered"] is False
 
 
 def test_ask_json_reads_one_question_per_line(tmp_path: Path) -> None:
@@ -44,6 +69,7 @@ def test_ask_json_reads_one_question_per_line(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     results = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["answered"] for r in results] == [True, False, False, True]
+    assert [r["confidence"] for r in results] == ["sure", "none", "none", "sure"]
     assert results[0]["entry_id"] == "collectivisation"
     assert results[1]["entry_id"] is None and results[1]["text"].startswith("I don't know")
     assert all(isinstance(s["title"], str) for r in results for s in r["suggestions"])

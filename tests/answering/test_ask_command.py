@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from bot.app import StudyBot
+from bot.clock import FakeClock
 from bot.events import Actor, Command, Place, Press, Text
 
 STUDENT = Actor("slack", "T1", "U1", "Sam")
 ROOM = Place("slack", "T1", "C1")
 
 
-async def test_ask_answers_publicly_with_related_buttons(studybot: StudyBot) -> None:
+async def test_ask_answers_publicly_short_first_with_more_and_related_buttons(
+        studybot: StudyBot) -> None:
     [reply] = await studybot.handle(Command(STUDENT, ROOM, "ask",
                                             {"question": "when was the munich agreement"}))
     assert reply.text.startswith("Munich Agreement") and not reply.private
-    assert 1 <= len(reply.choices) <= 2
-    assert all(c.action_id.startswith("ask:") and len(c.action_id) < 100 for c in reply.choices)
+    assert "From the essay" not in reply.text  # the passage waits behind "More"
+    more, *related = reply.choices
+    assert (more.label, more.action_id) == ("More", "more:entry:munich-agreement")
+    assert 1 <= len(related) <= 2
+    assert all(c.action_id.startswith("ask:") and len(c.action_id) < 100 for c in related)
+    [whole] = await studybot.handle(Press(STUDENT, ROOM, more.action_id, "m1"))
+    assert whole.replace and whole.text.startswith(reply.text)
+    assert 'From the essay: "' in whole.text and "More" not in {c.label for c in whole.choices}
 
 
 async def test_free_text_is_a_question(studybot: StudyBot) -> None:
@@ -47,3 +55,32 @@ async def test_the_engine_is_built_once_per_bot(studybot: StudyBot) -> None:
     from bot.commands.ask import answer_engine
 
     assert studybot.service(answer_engine) is studybot.service(answer_engine)
+
+
+async def test_follow_ups_belong_to_one_student_in_one_channel(studybot: StudyBot) -> None:
+    other = Actor("slack", "T1", "U2", "Kim")
+    elsewhere = Place("slack", "T1", "C2")
+    await studybot.handle(Text(STUDENT, ROOM, "tell me about the munich agreement"))
+    [mine] = await studybot.handle(Text(STUDENT, ROOM, "what year was that"))
+    [theirs] = await studybot.handle(Text(other, ROOM, "what year was that"))
+    [there] = await studybot.handle(Text(STUDENT, elsewhere, "what year was that"))
+    assert mine.text.startswith("Munich Agreement (30 September 1938)")
+    assert theirs.text.startswith("I don't know") and there.text.startswith("I don't know")
+
+
+async def test_a_follow_up_expires_after_ten_minutes(studybot: StudyBot, clock: FakeClock) -> None:
+    await studybot.handle(Text(STUDENT, ROOM, "what was the popular front"))
+    clock.advance(minutes=11)
+    [late] = await studybot.handle(Text(STUDENT, ROOM, "why?"))
+    assert late.text.startswith("I don't know")
+
+
+async def test_a_composed_answer_offers_its_views_and_entries(studybot: StudyBot) -> None:
+    [reply] = await studybot.handle(Text(STUDENT, ROOM, "so was stalin consistent or not"))
+    actions = [c.action_id for c in reply.choices]
+    assert actions[0] == "more:overview"
+    assert {"view:side:consistent", "view:side:inconsistent", "view:side:qualified"} <= set(actions)
+    assert len(reply.text) < 2000  # one Discord message
+    [side] = await studybot.handle(Press(STUDENT, ROOM, "view:side:inconsistent", "m1"))
+    assert side.text.startswith("Arguments that foreign policy was inconsistent")
+    assert all(len(a) < 100 for a in actions)

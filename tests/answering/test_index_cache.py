@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.answering import index_cache
-from bot.answering.answer import answer
 from bot.answering.index_cache import cache_key, load_indexed
+from bot.answering.respond import answer
 from knowledge.loader import BUILTIN_PACKS
 
 PACK = BUILTIN_PACKS / "stalin-foreign-policy"

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from adapters.console.chat import PLACE, ConsoleScreen, chat, local_actor
+from adapters.console.chat import PLACE, PROMPT, ConsoleScreen, chat, handle_line, local_actor
 from adapters.launch import choose_platform
 from bot.app import StudyBot
 from bot.events import Actor
@@ -44,15 +44,17 @@ async def test_a_typed_question_is_answered(studybot: StudyBot, tmp_path: Path) 
 
 
 async def test_a_number_presses_the_button_shown(studybot: StudyBot, tmp_path: Path) -> None:
-    shown = await run_chat(studybot, tmp_path, "who was molotov", "1")
-    first_choice = shown.split("  1. ", 1)[1].splitlines()[0]
-    assert shown.count(first_choice) >= 2  # the related entry, then its own answer
+    shown = await run_chat(studybot, tmp_path, "who was molotov", "1", "2")
+    assert "  1. More" in shown and 'From the essay: "' in shown  # 1: the whole answer
+    second = shown.split("  2. ", 1)[1].splitlines()[0]
+    assert shown.count(second) >= 2  # 2: a related entry, then its own answer
 
 
 async def test_help_and_unknown_commands(studybot: StudyBot, tmp_path: Path) -> None:
     shown = await run_chat(studybot, tmp_path, "/help", "/help ask", "/frobnicate")
-    assert "`ask [question]`" in shown and "question: Your question" in shown
-    assert "Unknown command `frobnicate`" in shown
+    assert "/ask [question]: Ask a question" in shown and "question: Your question" in shown
+    assert "Unknown command frobnicate. Type /help for the list." in shown
+    assert "`" not in shown and "**" not in shown  # not a terminal: plain text
 
 
 async def test_quit_leaves_before_later_lines(studybot: StudyBot, tmp_path: Path) -> None:
@@ -75,7 +77,9 @@ async def test_the_bots_own_posts_and_files_reach_the_terminal(tmp_path: Path) -
     assert "(updated) Question 1: closed" in out.getvalue()
     assert "(to you) Time to revise" in out.getvalue()
     assert screen.pick("1") == (Choice("Spain", "quiz:1:a"), ref)
-    assert screen.pick("spain") is not None and screen.pick("7") is None
+    assert screen.pick("spain") is not None and screen.pick("spanish") is None
+    assert screen.pick("7") == "There is no choice 7: choose 1."
+    assert screen.pick("1939") is None  # a year is a question, buttons or not
     screen.show(Reply("Your report", attachments=(Attachment("../r.csv", b"a,b\n", "text/csv"),)))
     assert (tmp_path / "files" / "r.csv").read_bytes() == b"a,b\n"
 
@@ -102,7 +106,7 @@ def test_studybot_console_and_run_in_a_terminal(tmp_path: Path) -> None:
                               input="colectivisation\n/help\n", capture_output=True, text=True,
                               timeout=60, check=False)
         assert done.returncode == 0, done.stderr
-        assert "Collectivisation" in done.stdout and "`help [command]`" in done.stdout
+        assert "Collectivisation" in done.stdout and "/help [command]" in done.stdout
         assert done.stdout.rstrip().endswith("Bye.")
     assert (tmp_path / "data" / "studybot.sqlite3").exists()
 
@@ -118,3 +122,59 @@ def test_run_with_no_token_and_no_terminal_says_what_to_set(tmp_path: Path) -> N
     assert "Bye" not in done.stdout
     assert "DISCORD_TOKEN" in done.stderr and "SLACK_BOT_TOKEN" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+async def test_a_post_while_the_user_types_gives_the_prompt_back(studybot: StudyBot,
+                                                                  tmp_path: Path) -> None:
+    """A class quiz's reveal arrives while the user sits at the prompt, half-way through a
+    line: it shows on a line of its own, then the prompt and the half-typed line again."""
+    out = io.StringIO()
+    screen = ConsoleScreen(out, tmp_path)
+    studybot.notifier = screen
+    assert await handle_line(studybot, screen, ME, "/quiz start spain 1 5")
+    assert await handle_line(studybot, screen, ME, "1")
+    screen.waiting, screen.typed = PROMPT, lambda: "who was fra"
+    out.write(PROMPT + "who was fra")  # as readline has echoed it
+    studybot.clock.advance(6)  # type: ignore[attr-defined]
+    await studybot.tick()
+    shown = out.getvalue()
+    assert "Question 1 of 1: the answer" in shown and "Final leaderboard" in shown
+    assert shown.endswith(f"Teachers: /report 1 for accuracy per question and student.\n\n"
+                          f"{PROMPT}who was fra")
+    assert f"{PROMPT}who was fra\nQuestion 1 of 1: the answer" in shown
+
+
+async def test_a_timeline_replaces_the_pages_of_the_one_before(studybot: StudyBot,
+                                                               tmp_path: Path) -> None:
+    out = io.StringIO()
+    screen = ConsoleScreen(out, tmp_path / "files")
+    assert await handle_line(studybot, screen, ME, "/timeline")
+    first = {p.name for p in (tmp_path / "files").iterdir()}
+    assert first >= {"timeline.png", "timeline-2.png", "timeline-3.png"}
+    out.seek(0)
+    out.truncate()
+    assert await handle_line(studybot, screen, ME, "/timeline 1939 1939")
+    saved = {Path(line.split()[1]).name for line in out.getvalue().splitlines()
+             if line.startswith("[saved ")}
+    assert saved and {p.name for p in (tmp_path / "files").iterdir()} == saved < first
+
+
+async def test_files_that_cannot_be_saved_say_so(studybot: StudyBot, tmp_path: Path) -> None:
+    (tmp_path / "files").write_text("a file where the folder should be")
+    screen = ConsoleScreen(io.StringIO(), tmp_path / "files")
+    assert await handle_line(studybot, screen, ME, "/timeline 1939 1939")
+    assert "[could not save the files: " in screen.out.getvalue()  # type: ignore[attr-defined]
+
+
+async def test_a_number_no_button_has_keeps_the_revision_card(studybot: StudyBot,
+                                                              tmp_path: Path) -> None:
+    out = io.StringIO()
+    screen = ConsoleScreen(out, tmp_path)
+    assert await handle_line(studybot, screen, ME, "/revise")
+    card = list(screen.choices)
+    assert card and all(c.action_id.startswith("rv:a:") for c in card)
+    assert await handle_line(studybot, screen, ME, "9")
+    assert f"There is no choice 9: choose 1-{len(card)}." in out.getvalue()
+    assert screen.choices == card  # the card is still the one to answer
+    assert await handle_line(studybot, screen, ME, "1")
+    assert "This card comes back" in out.getvalue() or "Rated Good" in out.getvalue()

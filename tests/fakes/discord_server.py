@@ -266,6 +266,17 @@ class FakeDiscord:
         data = {"custom_id": custom_id, "component_type": 2}
         return await self._dispatch(3, data, user, guild_id, channel_id, message=current)
 
+    async def press(self, custom_id: str, *, user: FakeUser, guild_id: int | None = None) -> str:
+        """A component interaction with any ``custom_id``, as if on a message in the guild's
+        channel: for buttons the bot never made (forged, or another server's)."""
+        guild_id = guild_id or self.guild_ids[0]
+        channel_id = self.channel_ids[guild_id]
+        message = self._create(channel_id, {"content": "forged", "components": [
+            {"type": 1, "components": [{"type": 2, "style": 2, "label": "x",
+                                        "custom_id": custom_id}]}]}, [])
+        data = {"custom_id": custom_id, "component_type": 2}
+        return await self._dispatch(3, data, user, guild_id, channel_id, message=message)
+
     async def submit_modal(self, custom_id: str, values: Mapping[str, str], *,
                            user: FakeUser, guild_id: int | None = None) -> str:
         rows = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]}

@@ -7,19 +7,14 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.adapters.process import ROOT, free_port
 
+__all__ = ["ROOT", "BotProcess", "Worker", "clean_env", "free_port"]
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def clean_env(extra: Mapping[str, str]) -> dict[str, str]:

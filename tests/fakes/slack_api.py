@@ -62,6 +62,8 @@ class FakeSlack:
         self._socket_ready = asyncio.Event()
         self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._changed = asyncio.Condition()
+        #: Called with each call as it arrives (benchmarks time replies with it).
+        self.on_call: Callable[[Call], None] | None = None
 
     # -- set-up ---------------------------------------------------------------------------
 
@@ -141,6 +143,8 @@ class FakeSlack:
 
     async def _record(self, call: Call) -> None:
         self.calls.append(call)
+        if self.on_call is not None:
+            self.on_call(call)
         async with self._changed:
             self._changed.notify_all()
 

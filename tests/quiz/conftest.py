@@ -12,6 +12,7 @@ import pytest
 from bot.app import StudyBot
 from bot.clock import FakeClock
 from bot.notifier import RecordingNotifier
+from bot.quiz.bank import QuestionBank
 from bot.storage.db import Database
 from knowledge.loader import BUILTIN_PACKS, KnowledgeBase, load_knowledge
 
@@ -32,6 +33,7 @@ essay: essay.txt
   tags: [diplomacy, germany]
   quotes: ["Which left a return to the days of Rapello as the only option"]
   note: The essay spells it "Rapello".
+  checks: [{essay: Rapello, verdict: corrected}]
 - id: t-civil-war
   title: Russian Civil War
   date: "1917-11-07"
@@ -138,7 +140,7 @@ essay: essay.txt
   historian: t-preston
   text: Preston argues that the USSR's priorities in Spain stayed self-serving.
   tags: [spain, historians]
-  quotes: ["its priorities always remained strictly self-serving"]
+  quotes: ["its priorities always remained strictly self-serving", "As Paul Preston argues"]
 - id: t-west-courtship
   title: Courting the West contradicts domestic policy
   side: inconsistent
@@ -177,6 +179,16 @@ essay: essay.txt
   text: Permanent revolution was the idea of spreading revolution abroad without pause.
   tags: [ideology, terms]
   quotes: ["The permanent revolution it sought"]
+- id: t-collective-security
+  title: Collective security
+  aliases: [collective-security, anti-fascist alliance]
+  text: >-
+    Collective security was the idea of states joining together to deter an aggressor. The
+    essay ties collective security to the Popular Front.
+  tags: [diplomacy, terms]
+  quotes: ["desire to seek a future within the auspices of collective security"]
+  sources: [en.wikipedia.org/wiki/Collective_security]
+  checks: [{essay: "the auspices of collective security", verdict: right}]
 """,
     "questions.yaml": """
 - id: t-litvinov-fate
@@ -202,6 +214,18 @@ def write_pack(folder: Path) -> Path:
 @pytest.fixture(scope="session")
 def quiz_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     return load_knowledge([write_pack(tmp_path_factory.mktemp("packs") / "quiz-test")])
+
+
+@pytest.fixture(scope="module", params=["test-pack", "shipped-pack"])
+def any_kb(request: pytest.FixtureRequest, quiz_kb: KnowledgeBase,
+           kb: KnowledgeBase) -> KnowledgeBase:
+    """Bank properties hold for the small test pack and for the pack the bot ships."""
+    return quiz_kb if request.param == "test-pack" else kb
+
+
+@pytest.fixture(scope="module")
+def any_bank(any_kb: KnowledgeBase) -> QuestionBank:
+    return QuestionBank.build(any_kb)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import StudyBot
+from bot.cli import main
 from bot.clock import FakeClock
 from bot.events import Place
 from bot.quiz.models import QuizSession
@@ -83,7 +84,38 @@ async def test_a_report_from_another_server_is_refused(quizbot: StudyBot,
                                                       clock: FakeClock) -> None:
     quiz = await _play(quizbot, clock, Place("discord", "g1", "c1"), "g1", {"Ana": [True]})
     reply = await run(quizbot, teacher(tenant="g2"), "report", OTHER, quiz=str(quiz))
-    assert "no such quiz" in reply[0].text
+    assert reply[0].text.startswith(f"There is no quiz #{quiz} in this server.")
+
+
+async def test_report_before_any_class_quiz_says_how_to_start_one(quizbot: StudyBot) -> None:
+    [reply] = await run(quizbot, teacher(), "report")
+    assert reply.private and reply.text.startswith("There are no class quizzes in this server "
+                                                   "yet. Start one with `/quiz start`")
+    assert "alone shows the latest" not in reply.text
+
+
+async def test_a_full_bar_label_stays_clear_of_the_title(quizbot: StudyBot,
+                                                        clock: FakeClock) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from bot.quiz.reports import build_report, chart_figure
+
+    quiz = await _play(quizbot, clock, Place("discord", "g1", "c1"), "g1",
+                       {"Ana": [True, True], "Ben": [True, False]})
+    async with quizbot.db.transaction() as session:
+        report = await build_report(session, quiz)
+    assert report is not None
+    figure = chart_figure(report)
+    canvas = FigureCanvasAgg(figure)  # as report_chart's savefig draws it
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    [axes] = figure.axes
+    title = axes.title.get_window_extent(renderer)
+    labels = [t for t in axes.texts if t.get_text().endswith("%")]
+    assert [t.get_text() for t in labels] == ["100%", "50%"]
+    for label in labels:
+        assert not label.get_window_extent(renderer).overlaps(title), label.get_text()
+        assert axes.bbox.contains(*label.get_window_extent(renderer).max)  # inside the plot
 
 
 async def test_report_command_line(quizbot: StudyBot, clock: FakeClock, database_url: str,
@@ -97,7 +129,8 @@ async def test_report_command_line(quizbot: StudyBot, clock: FakeClock, database
     args = argparse.Namespace(tenant="discord:g1", quiz=quiz, csv=str(out / "r.csv"),
                               chart=str(out / "r.png"))
     assert await asyncio.to_thread(report_main, args) == 0
-    assert "Ana: 50%, 1/2" in capsys.readouterr().out
+    shown = capsys.readouterr().out
+    assert "Ana: 50%, 1/2" in shown and "2 questions asked, 2 students" in shown
     assert (out / "r.csv").read_text().startswith("quiz,question,question_id")
     assert (out / "r.png").read_bytes().startswith(b"\x89PNG")
     overview = argparse.Namespace(tenant=None, quiz=None, csv=None, chart=None)
@@ -107,3 +140,38 @@ async def test_report_command_line(quizbot: StudyBot, clock: FakeClock, database
     # a teacher reads the question as students saw it, not only its id
     missed_line = next(line for line in text.splitlines() if "0/2 right" in line)
     assert "?" in missed_line.split("0/2 right: ", 1)[1]
+
+
+async def test_report_command_line_faults_and_the_overview_csv(
+        quizbot: StudyBot, clock: FakeClock, database_url: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    quiz = await _play(quizbot, clock, Place("discord", "g1", "c1"), "g1", {"Ana": [True, False]})
+    await quizbot.close()
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    def report(**given: object) -> int:
+        """``studybot report`` with these options, through the CLI's own entry point."""
+        argv = ["report"]
+        for name, value in given.items():
+            argv += [f"--{name}", str(value)]
+        return main(argv)
+
+    assert await asyncio.to_thread(report, tenant="nope") == 1
+    assert capsys.readouterr().err == ("studybot report: no tenant 'nope'. "
+                                       "Tenants with quizzes: discord:g1.\n")
+    assert await asyncio.to_thread(report, chart=str(tmp_path / "c.png")) == 2
+    assert "--chart draws one quiz's accuracy by question: add --quiz N" in (
+        capsys.readouterr().err)
+    assert not (tmp_path / "c.png").exists()
+    for bad, says in ((tmp_path / "missing" / "r.csv", f"there is no folder {tmp_path}/missing"),
+                      (tmp_path, f"{tmp_path} is a folder"),
+                      (tmp_path / "r.txt", "r.txt: the file name must end in .csv")):
+        assert await asyncio.to_thread(report, quiz=quiz, csv=str(bad)) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"studybot report: {says}") and err.count("\n") == 1
+    # --csv without --quiz: the overview, one row per quiz
+    assert await asyncio.to_thread(report, csv=str(tmp_path / "all.csv")) == 0
+    assert "CSV of 1 quiz written to" in capsys.readouterr().out
+    [row] = list(csv.DictReader(io.StringIO((tmp_path / "all.csv").read_text())))
+    assert row["quiz"] == str(quiz) and row["tenant"] == "discord:g1" and row["kind"] == "group"
+    assert (row["answers"], row["right"], row["accuracy"]) == ("2", "1", "0.500")
