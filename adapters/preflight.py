@@ -94,7 +94,8 @@ def shown_settings(env: Mapping[str, str], source: Path | None) -> list[str]:
             shown = settings.masked(variable.name, text) if variable.secret else text
             where = "set"
         elif variable.group in ALWAYS_SHOWN:
-            shown = effective.get(variable.name) or f"(default: {variable.default or 'none'})"
+            shown = (effective.get(variable.name)
+                     or f"(default: {(variable.default or 'none').replace('`', '')})")
             where = "default"
         else:
             continue

@@ -1,13 +1,14 @@
-"""Start-up with a large pack: checked and indexed from the files, then from the cache.
+"""Start-up with a large knowledge base: checked and indexed from the files, then from the
+cache.
 
     python -m benchmarks.index_cache [--size 100000] [--keep FOLDER]
 
-Writes a pack of ``--size`` generated entries (the shape of benchmarks/answer_speed.py's
-synthetic entries) beside the built-in one, then starts fresh processes the way the bot
-starts: ``StudyBot.create()`` (load and check the packs, build or load the answer index, open
-and migrate a SQLite database) and one question answered. The first start has no cache; the
-second finds it. Each line gives the wall-clock time from launching the process to the answer,
-and the time ``StudyBot.create`` took inside it.
+Writes ``--size`` generated entries (the shape of benchmarks/answer_speed.py's synthetic
+entries) as packs of 2,000 (a pack file may be at most 2 MB) beside the built-in one, then
+starts fresh processes the way the bot starts: ``StudyBot.create()`` (load and check the
+packs, build or load the answer index, open and migrate a SQLite database) and one question
+answered. The first start has no cache; the second finds it. Each line gives the wall-clock
+time from launching the process to the answer, and the time ``StudyBot.create`` took inside.
 """
 
 from __future__ import annotations
@@ -48,20 +49,30 @@ asyncio.run(main())
 """
 
 
-def write_pack(folder: Path, size: int) -> None:
-    """A valid pack: generated facts (cited, so no essay quotes to check) and the essay."""
-    folder.mkdir(parents=True, exist_ok=True)
+#: Entries per generated pack: a pack file may be at most 2 MB, so a large knowledge base is
+#: many packs (the loader's limit), each well under it.
+PER_PACK = 2_000
+
+
+def write_packs(folder: Path, size: int) -> None:
+    """Valid packs in ``folder``: generated facts (cited, so no essay quotes to check), each
+    pack with the essay."""
     essay = (BUILTIN_PACKS / "stalin-foreign-policy" / "essay.txt").read_text()
-    (folder / "essay.txt").write_text(essay)
-    (folder / "pack.yaml").write_text("name: generated\ntitle: Generated entries\n"
-                                      "description: For the start-up benchmark.\n"
-                                      "essay: essay.txt\n")
-    items = [{"id": e.id, "title": e.title, "aliases": e.aliases, "text": e.text,
-              "tags": e.tags, "sources": ["generated for the benchmark"]}
-             for e in synthetic_entries(size, essay.split())]
-    with (folder / "facts.yaml").open("w") as out:
-        yaml.dump(items, out, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
-                  sort_keys=False, width=1000)
+    entries = synthetic_entries(size, essay.split())
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    for number, start in enumerate(range(0, size, PER_PACK)):
+        pack = folder / f"generated-{number:03d}"
+        pack.mkdir(parents=True, exist_ok=True)
+        (pack / "essay.txt").write_text(essay)
+        (pack / "pack.yaml").write_text(f"name: generated-{number:03d}\n"
+                                        "title: Generated entries\n"
+                                        "description: For the start-up benchmark.\n"
+                                        "essay: essay.txt\n")
+        items = [{"id": e.id, "title": e.title, "aliases": e.aliases, "text": e.text,
+                  "tags": e.tags, "sources": ["generated for the benchmark"]}
+                 for e in entries[start:start + PER_PACK]]
+        with (pack / "facts.yaml").open("w") as out:
+            yaml.dump(items, out, Dumper=dumper, sort_keys=False, width=1000)
 
 
 def start(packs: Path, cache: Path, data: Path) -> tuple[float, dict[str, object]]:
@@ -82,12 +93,12 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         pack = args.keep or Path(scratch) / "generated"
-        if not (pack / "facts.yaml").exists():
+        if not pack.is_dir():
             started = time.perf_counter()
-            write_pack(pack, args.size)
-            size = (pack / "facts.yaml").stat().st_size / 1e6
-            print(f"pack of {args.size:,} entries written ({size:.0f} MB of YAML) in "
-                  f"{time.perf_counter() - started:.0f} s")
+            write_packs(pack, args.size)
+            size = sum(p.stat().st_size for p in pack.rglob("facts.yaml")) / 1e6
+            print(f"{args.size:,} entries written in {len(list(pack.iterdir()))} packs "
+                  f"({size:.0f} MB of YAML) in {time.perf_counter() - started:.0f} s")
         cache, data = Path(scratch) / "cache", Path(scratch) / "data"
         for label in ("first start (no cache)", "restart (cache)", "restart (cache)"):
             took, inside = start(pack, cache, data)
