@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, delete, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.answering.conversation import FOLLOW_UP_FOR
 from bot.commands.registry import action, command, ticker
 from bot.events import Command, Press
 from bot.quiz.models import GROUP, SOLO, QuizAnswer, QuizMiss, QuizPlayer, QuizSession
@@ -27,6 +28,7 @@ from bot.replies import Attachment, Choice, Reply, private
 from bot.revision.models import RevisionCard, RevisionReminder, RevisionReview
 from bot.schedule.models import ChannelAnswer, Schedule
 from bot.storage.base import Base
+from bot.storage.conversations import ConversationTurn, forget_stale
 from bot.storage.tenants import Tenant
 
 if TYPE_CHECKING:
@@ -66,6 +68,7 @@ KEPT = (
     Kept("class quizzes you started", QuizSession, only=QuizSession.kind == GROUP,
          blank={"user_id": "", "user_name": ""}),
     Kept("schedules you added", Schedule, "created_by", blank={"created_by": ""}),
+    Kept("what you were last asking about (for follow-up questions)", ConversationTurn),
 )
 
 
@@ -177,7 +180,8 @@ class RetentionRuns:
 
 @ticker
 async def apply_retention(bot: StudyBot) -> None:
-    """Hourly: every tenant with a retention setting loses the answers older than it."""
+    """Hourly: every tenant with a retention setting loses the answers older than it, and
+    what students were asking about is forgotten once too old to follow up on."""
     runs, now = bot.service(RetentionRuns), bot.clock.now()
     if runs.last is not None and now - runs.last < RETENTION_EVERY:
         return
@@ -186,6 +190,7 @@ async def apply_retention(bot: StudyBot) -> None:
             Tenant.answer_retention_days.is_not(None)))).all()
         for key, days in settings:
             await expire_answers(session, key, int(days), now)
+        await forget_stale(session, now - FOLLOW_UP_FOR)
     runs.last = now
 
 

@@ -9,8 +9,7 @@ entry named in it; any other question starts afresh.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.answering.answer import Answer
@@ -23,7 +22,6 @@ from bot.clock import Clock, SystemClock
 from knowledge.models import Entry, PersonEntry
 
 FOLLOW_UP_FOR = timedelta(minutes=10)
-REMEMBERED = 10_000  # conversations kept at once; the oldest are forgotten first
 
 PRONOUNS = word_set("he him his she her hers it its they them their theirs that this these "
                     "those there then")
@@ -57,34 +55,29 @@ def short_name(entry: Entry) -> str:
     return _BRACKETS.sub("", entry.title).strip('" ')
 
 
-@dataclass
-class _Turn:
-    entry: Entry
-    at: datetime
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """An answer, and what a follow-up to it would be about (None: nothing)."""
+
+    answer: Answer
+    subject: Entry | None
 
 
-class Conversation:
-    """One student's questions in one place, answered with follow-ups understood."""
+def reply_to(engine: AnswerEngine, question: str, last: Entry | None) -> Turn:
+    """Answer ``question`` said after a question about ``last`` (None: a fresh question).
 
-    def __init__(self, engine: AnswerEngine, clock: Clock | None = None) -> None:
-        self.engine = engine
-        self.clock: Clock = clock or SystemClock()
-        self.last: _Turn | None = None
-
-    def ask(self, question: str) -> Answer:
-        now = self.clock.now()
-        reading = self.engine.read(question)
-        last = self.last.entry if self.last and now - self.last.at <= FOLLOW_UP_FOR else None
-        rewritten = follow_up(self.engine, reading, last) if last is not None else None
-        result = answer(self.engine, rewritten if rewritten else reading)
-        if rewritten and self.last is not None:
-            result = _as_asked(result, reading.text)
-            self.last = _Turn(self.last.entry, now)  # still talking about the same thing
-        elif result.answered and result.entries and result.kind in ("entry", "historian"):
-            self.last = _Turn(_subject(result), now)
-        else:  # a list, an overview, a refusal: nothing for "he" or "it" to mean
-            self.last = None
-        return result
+    A follow-up keeps the subject ("when did he die?", then "who replaced him?"); a question
+    of its own sets it to its answer's main entry; a list, an overview or a refusal leaves
+    nothing for "he" or "it" to mean.
+    """
+    reading = engine.read(question)
+    rewritten = follow_up(engine, reading, last) if last is not None else None
+    if rewritten:
+        return Turn(replace(answer(engine, rewritten), question=reading.text), last)
+    result = answer(engine, reading)
+    if result.answered and result.entries and result.kind in ("entry", "historian"):
+        return Turn(result, _subject(result))
+    return Turn(result, None)
 
 
 def _subject(result: Answer) -> Entry:
@@ -94,26 +87,19 @@ def _subject(result: Answer) -> Entry:
     return result.entries[0]
 
 
-def _as_asked(result: Answer, question: str) -> Answer:
-    from dataclasses import replace
+class Conversation:
+    """One student's questions in one place, held in memory (``studybot ask --conversation``
+    and tests; the bot keeps its conversations in the database)."""
 
-    return replace(result, question=question)
-
-
-class Conversations:
-    """Every place's and student's conversation, the least recently used forgotten first."""
-
-    def __init__(self, engine: AnswerEngine, clock: Clock | None = None,
-                 limit: int = REMEMBERED) -> None:
+    def __init__(self, engine: AnswerEngine, clock: Clock | None = None) -> None:
         self.engine = engine
-        self.clock = clock
-        self.limit = limit
-        self._open: OrderedDict[tuple[str, str], Conversation] = OrderedDict()
+        self.clock: Clock = clock or SystemClock()
+        self.subject: Entry | None = None
+        self.at: datetime | None = None
 
-    def of(self, place: str, user: str) -> Conversation:
-        key = (place, user)
-        conversation = self._open.pop(key, None) or Conversation(self.engine, self.clock)
-        self._open[key] = conversation
-        while len(self._open) > self.limit:
-            self._open.popitem(last=False)
-        return conversation
+    def ask(self, question: str) -> Answer:
+        now = self.clock.now()
+        fresh = self.at is not None and now - self.at <= FOLLOW_UP_FOR
+        turn = reply_to(self.engine, question, self.subject if fresh else None)
+        self.subject, self.at = turn.subject, now
+        return turn.answer

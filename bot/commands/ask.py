@@ -2,7 +2,9 @@
 
 Answers are public (the class learns from each other's questions). Each student's questions
 in one channel (or thread) are a conversation for a few minutes, so "when did he die?" after
-a question about Litvinov is about Litvinov. An answer leads short; its buttons open the rest
+a question about Litvinov is about Litvinov: what each student was asking about is kept in
+the database, so any bot process understands the follow-up, and a database outage only
+means the question is read afresh. An answer leads short; its buttons open the rest
 ("More"), a composed view (the arguments on one side), or an entry it lists.
 
 Button ids: ``ask:<entry id>`` opens an entry, ``view:<view>`` a composed answer, and
@@ -14,13 +16,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.answering.answer import Answer
-from bot.answering.conversation import Conversations
+from bot.answering.conversation import FOLLOW_UP_FOR, reply_to
 from bot.answering.engine import AnswerEngine
 from bot.answering.respond import open_view
 from bot.commands.registry import Option, action, command
 from bot.events import Command, Press
+from bot.faults import FaultLog, storage_unreachable
 from bot.ops.metrics import record_question
 from bot.replies import MAX_ACTION_ID, Choice, Reply, private
+from bot.storage.conversations import last_subject, remember
 
 if TYPE_CHECKING:
     from bot.app import StudyBot
@@ -35,20 +39,38 @@ def answer_engine(bot: StudyBot) -> AnswerEngine:
     return AnswerEngine.for_knowledge(bot.kb)
 
 
-def conversations(bot: StudyBot) -> Conversations:
-    """Every student's conversation with the bot, by channel (``bot.service(conversations)``)."""
-    return Conversations(bot.service(answer_engine), bot.clock)
-
-
 @command("ask", "Ask a question about the essay in your own words.",
          Option("question", "Your question, e.g. `when was the Nazi-Soviet Pact`.", rest=True))
 async def ask(bot: StudyBot, cmd: Command) -> list[Reply]:
-    talk = bot.service(conversations).of(cmd.place.key, cmd.actor.user_id)
-    result = talk.ask(cmd.args.get("question", ""))
-    if not result.question:
-        return [private(result.lead)]
-    record_question(outcome(result))
-    return [short_reply(result)]
+    engine = bot.service(answer_engine)
+    now = bot.clock.now()
+    where, who = cmd.place.key, cmd.actor.user_id
+    try:  # what the student was asking about: a follow-up's "he" or "it"
+        async with bot.db.transaction() as session:
+            last = await last_subject(session, where, who, now - FOLLOW_UP_FOR)
+    except Exception as exc:  # no storage: still answer, as a fresh question
+        if not storage_unreachable(exc):
+            raise
+        bot.service(FaultLog).report("conversation memory", exc)
+        last = None
+    turn = reply_to(engine, cmd.args.get("question", ""), engine.by_id.get(last or ""))
+    if not turn.answer.question:
+        return [private(turn.answer.lead)]
+    record_question(outcome(turn.answer))
+    if turn.subject is not None or last is not None:
+        await _remember(bot, cmd, turn.subject.id if turn.subject else None)
+    return [short_reply(turn.answer)]
+
+
+async def _remember(bot: StudyBot, cmd: Command, entry_id: str | None) -> None:
+    try:
+        async with bot.db.transaction() as session:
+            await remember(session, cmd.actor.tenant_key, cmd.place.key, cmd.actor.user_id,
+                           entry_id, bot.clock.now())
+    except Exception as exc:
+        if not storage_unreachable(exc):
+            raise
+        bot.service(FaultLog).report("conversation memory", exc)
 
 
 def outcome(result: Answer) -> str:

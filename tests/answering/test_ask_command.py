@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot.app import StudyBot
 from bot.clock import FakeClock
 from bot.events import Actor, Command, Place, Press, Text
+from bot.privacy import apply_retention, collect
+from tests.reliability.outage import database_down
 
 STUDENT = Actor("slack", "T1", "U1", "Sam")
 ROOM = Place("slack", "T1", "C1")
@@ -84,3 +86,35 @@ async def test_a_composed_answer_offers_its_views_and_entries(studybot: StudyBot
     [side] = await studybot.handle(Press(STUDENT, ROOM, "view:side:inconsistent", "m1"))
     assert side.text.startswith("Arguments that foreign policy was inconsistent")
     assert all(len(a) < 100 for a in actions)
+
+
+async def test_a_follow_up_is_understood_by_another_bot_process(
+        studybot: StudyBot, clock: FakeClock) -> None:
+    """Two processes on one database: the conversation lives there, not in either of them."""
+    other = StudyBot(studybot.kb, studybot.db, clock)
+    await studybot.handle(Text(STUDENT, ROOM, "tell me about the munich agreement"))
+    [there] = await other.handle(Text(STUDENT, ROOM, "what year was that"))
+    assert there.text.startswith("Munich Agreement (30 September 1938)")
+
+
+async def test_questions_are_answered_fresh_while_the_database_is_down(
+        studybot: StudyBot) -> None:
+    async with database_down(studybot.db):
+        [reply] = await studybot.handle(Text(STUDENT, ROOM, "who was litvinov"))
+        [again] = await studybot.handle(Text(STUDENT, ROOM, "when was he sacked"))
+    assert reply.text.startswith("Maxim Litvinov")
+    assert "Sorry" not in again.text  # answered as a question of its own
+
+
+async def test_what_a_student_was_asking_about_is_theirs_to_see_and_erase(
+        studybot: StudyBot, clock: FakeClock) -> None:
+    await studybot.handle(Text(STUDENT, ROOM, "who was litvinov"))
+    async with studybot.db.transaction() as session:
+        kept = await collect(session, STUDENT.tenant_key, STUDENT.user_id)
+    [turn] = next(rows for label, rows in kept.items() if "asking about" in label)
+    assert turn["entry_id"] == "litvinov"
+    clock.advance(hours=2)
+    await apply_retention(studybot)  # stale turns go with the hourly retention run
+    async with studybot.db.transaction() as session:
+        kept = await collect(session, STUDENT.tenant_key, STUDENT.user_id)
+    assert not any(rows for label, rows in kept.items() if "asking about" in label)
