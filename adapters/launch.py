@@ -22,8 +22,24 @@ def choose_platform(requested: str, env: Mapping[str, str]) -> str:
     return "console"
 
 
+NO_PLATFORM = ("studybot: no chat platform is set up and there is no terminal to chat in. "
+               "Set DISCORD_TOKEN (Discord) or SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, "
+               "SLACK_APP_TOKEN or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (Slack); see "
+               "docs/setup-discord.md and docs/setup-slack.md.")
+
+
 def run_main(args: argparse.Namespace) -> int:
-    platform = choose_platform(getattr(args, "platform", "auto"), os.environ)
+    requested = getattr(args, "platform", "auto")
+    platform = choose_platform(requested, os.environ)
+    if platform == "console" and requested == "auto" and not sys.stdin.isatty():
+        # a container or service with no token: say what to set rather than chat with nobody
+        print(NO_PLATFORM, file=sys.stderr)
+        return 2
+    from adapters.preflight import preflight
+
+    problems = preflight(platform)
+    if problems is not None:
+        return problems
     if platform == "console":
         from adapters.console.chat import console_main
 

@@ -228,6 +228,17 @@ async def throwaway_postgres(base: str) -> AsyncIterator[str]:
         await conn.close()
 
 
+@asynccontextmanager
+async def scratch_database(server: str | None) -> AsyncIterator[str]:
+    """A throwaway database on the PostgreSQL ``server``, else SQLite in a temporary folder."""
+    if server:
+        async with throwaway_postgres(server) as url:
+            yield url
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        yield f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quizzes", type=int, default=1000)

@@ -14,9 +14,10 @@ from bot.events import Command, Event, Press, Text
 from bot.faults import TRY_AGAIN, FaultLog, storage_unreachable
 from bot.limits import RateLimits, slow_down
 from bot.notifier import Notifier, RecordingNotifier
+from bot.ops.observe import event_name, observing, timing_tick
 from bot.replies import Reply, private
 from bot.storage.db import Database
-from knowledge.loader import KnowledgeBase, load_knowledge
+from knowledge.loader import KnowledgeBase
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -43,10 +44,24 @@ class StudyBot:
     @classmethod
     async def create(cls, *, database_url: str | None = None, clock: Clock | None = None,
                      notifier: Notifier | None = None, kb: KnowledgeBase | None = None) -> StudyBot:
-        """Load the packs (refusing a bad one) and open and migrate the database."""
-        kb = kb or load_knowledge()
+        """Load the packs (refusing a bad one) and their answer index, from the on-disk cache
+        when they are unchanged, and open and migrate the database."""
+        engine = None
+        if kb is None:
+            from bot.answering.index_cache import load_indexed
+
+            kb, engine = load_indexed()
         db = await Database.open(database_url)
-        return cls(kb, db, clock, notifier)
+        bot = cls(kb, db, clock, notifier)
+        if engine is not None:
+            from bot.commands.ask import answer_engine
+
+            bot.provide(answer_engine, engine)
+        return bot
+
+    def provide(self, factory: Callable[[StudyBot], T], instance: T) -> None:
+        """Use ``instance`` as the service ``factory`` would build (one built ahead)."""
+        self._services[factory] = instance
 
     def service(self, factory: Callable[[StudyBot], T]) -> T:
         """One instance per bot of a service built from it (answer engine, question bank)."""
@@ -55,6 +70,10 @@ class StudyBot:
         return self._services[factory]  # type: ignore[no-any-return]
 
     async def handle(self, event: Event) -> list[Reply]:
+        with observing(event):  # log context, one line and a latency sample per event
+            return await self._handle(event)
+
+    async def _handle(self, event: Event) -> list[Reply]:
         if not event.actor.is_teacher:
             kind = "press" if isinstance(event, Press) else "command"
             actor = event.actor
@@ -71,9 +90,10 @@ class StudyBot:
                                                    {"question": event.text}))
         except Exception as exc:
             if storage_unreachable(exc):
-                self.service(FaultLog).report(f"handling {_kind(event)}", exc)
+                self.service(FaultLog).report(f"handling {event_name(event)}", exc)
                 return [private(TRY_AGAIN)]
-            log.exception("error handling %r", event)
+            # the event itself is not logged: it may hold what a student typed
+            log.exception("error handling %s", event_name(event))
             return [private("Sorry, something went wrong on my side. Nothing you had done "
                             "was lost; please try again.")]
         raise TypeError(f"not an event: {event!r}")
@@ -82,14 +102,15 @@ class StudyBot:
         """Run every due timer once. Each ticker's failure is logged (a line a minute while it
         lasts, see :class:`FaultLog`), never fatal."""
         faults = self.service(FaultLog)
-        for run in TICKERS:
-            where = f"ticker {getattr(run, '__name__', run)}"
-            try:
-                await run(self)
-            except Exception as exc:
-                faults.report(where, exc)
-            else:
-                faults.recovered(where)
+        with timing_tick():
+            for run in TICKERS:
+                where = f"ticker {getattr(run, '__name__', run)}"
+                try:
+                    await run(self)
+                except Exception as exc:
+                    faults.report(where, exc)
+                else:
+                    faults.recovered(where)
 
     async def close(self) -> None:
         await self.db.close()
@@ -112,14 +133,6 @@ class StudyBot:
         if handler is None:
             return [private("That button no longer does anything.")]
         return await handler(self, press, rest.split(":") if rest else [])
-
-
-def _kind(event: Event) -> str:
-    if isinstance(event, Command):
-        return f"command {event.name}"
-    if isinstance(event, Press):
-        return f"button {event.action_id.partition(':')[0]}"
-    return "a question"
 
 
 def check_args(spec: CommandSpec, raw: Any) -> tuple[dict[str, str], str | None]:

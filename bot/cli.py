@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.files import OutputError
+from bot.settings import SettingProblem, apply_config_file
 from knowledge.errors import PackError
 
 
@@ -30,12 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         "adapters.launch:run_main",
         "Start the bot: Discord or Slack when their tokens are set, else the terminal chat.",
     )
-    run.add_argument(
-        "--platform",
-        choices=["auto", "discord", "slack", "console"],
-        default="auto",
-        help="Which platform to serve (default: chosen from the tokens set).",
-    )
+    platform_option(run, "Which platform to serve (default: chosen from the tokens set).")
 
     add(
         "console",
@@ -123,7 +119,39 @@ def build_parser() -> argparse.ArgumentParser:
         "adapters.console.chat:revise_main",
         "Review your due revision cards in the terminal.",
     )
+
+    config = add("config", "adapters.preflight:config_main", "Check the configuration.")
+    config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    check = config_sub.add_parser(
+        "check",
+        help="Check every setting, the database and the packs; print them, secrets masked.",
+        description="Check every setting (environment variables and studybot.toml), the data "
+        "folder, the database and the packs; print the effective settings with secrets masked "
+        "and one line per problem (exit status 1 if any).",
+    )
+    platform_option(check, "Check for this platform (default: chosen from the tokens set).")
+
+    add(
+        "health",
+        "bot.ops.http:health_main",
+        "Ask the bot running on this machine whether it is healthy (exit status 0 if so).",
+    )
+
+    invite = add(
+        "invite-url",
+        "adapters.discord.permissions:invite_main",
+        "Print the link that adds the bot to a Discord server, with the permissions it needs.",
+    )
+    invite.add_argument(
+        "--client-id", help="The Application ID (default: read from DISCORD_TOKEN)."
+    )
     return parser
+
+
+def platform_option(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument(
+        "--platform", choices=["auto", "discord", "slack", "console"], default="auto", help=help
+    )
 
 
 class _Version(argparse.Action):
@@ -152,9 +180,13 @@ def _version() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     module_name, _, func_name = args.target.partition(":")
-    func = getattr(importlib.import_module(module_name), func_name)
     try:
+        apply_config_file()  # studybot.toml, where the environment has no value of its own
+        func = getattr(importlib.import_module(module_name), func_name)
         return int(func(args) or 0)
+    except SettingProblem as problem:  # one line naming the setting, never a traceback
+        print(f"studybot: {problem}", file=sys.stderr)
+        return 2
     except PackError as exc:
         print(
             "The knowledge base has problems; the bot will not start on part of it:",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -34,3 +35,17 @@ class FakeClock:
 
     def set(self, when: datetime) -> None:
         self._now = when
+
+
+#: How far past a whole second a tick falls: enough that a due time on the second has passed.
+TICK_OFFSET = 0.005
+
+
+def until_next_tick(every: float, now: float | None = None) -> float:
+    """Seconds to sleep so that ticks ``every`` seconds apart fall just after whole multiples
+    of ``every`` (wall-clock). Schedules are due on whole minutes, so aligned ticks fire them
+    within milliseconds of their time instead of up to ``every`` late."""
+    now = time.time() if now is None else now
+    if every <= 0:
+        return 0.0
+    return every - (now - TICK_OFFSET) % every

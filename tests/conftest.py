@@ -22,6 +22,25 @@ from knowledge.loader import KnowledgeBase, load_knowledge
 BACKENDS = ["sqlite", "postgresql"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The data and cache folders default to the user's own: tests (and the processes they
+    start) use throwaway ones, and never pick up a real ``studybot.toml``."""
+    root = tmp_path_factory.mktemp("studybot-home")
+    saved = {k: os.environ.get(k) for k in ("STUDYBOT_DATA_DIR", "STUDYBOT_CACHE_DIR",
+                                            "STUDYBOT_CONFIG", "XDG_CONFIG_HOME")}
+    os.environ["STUDYBOT_DATA_DIR"] = str(root / "data")
+    os.environ["STUDYBOT_CACHE_DIR"] = str(root / "cache")
+    os.environ["XDG_CONFIG_HOME"] = str(root / "config")  # where studybot.toml is looked for
+    os.environ.pop("STUDYBOT_CONFIG", None)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     return load_knowledge()

@@ -22,7 +22,9 @@ from adapters.discord.commands import install, modal_question
 from adapters.discord.config import DEFAULT_GATEWAY, DiscordConfig
 from adapters.discord.notifier import DiscordNotifier
 from adapters.discord.render import NO_PINGS, CoreButton, edit_kwargs, send_kwargs
+from adapters.discord.tracing import http_trace
 from bot.app import StudyBot
+from bot.clock import until_next_tick
 from bot.commands.settings import teacher_role
 from bot.events import Actor, Command, Event, Place, Press
 from bot.quiz.bank import question_bank
@@ -71,7 +73,7 @@ class StudyClient(discord.AutoShardedClient):
         super().__init__(
             intents=discord.Intents(guilds=True),  # nothing privileged, no message content
             **shards, allowed_mentions=NO_PINGS, max_messages=None, chunk_guilds_at_startup=False,
-            guild_ready_timeout=config.guild_ready_timeout)
+            guild_ready_timeout=config.guild_ready_timeout, http_trace=http_trace())
         self.studybot = studybot
         self.config = config
         self.tree: app_commands.CommandTree[StudyClient] = app_commands.CommandTree(
@@ -109,16 +111,26 @@ class StudyClient(discord.AutoShardedClient):
         await super().close()
 
     async def _tick_forever(self, interval: float) -> None:
-        """Quiz timers and schedules: ``StudyBot.tick`` logs its own failures."""
+        """Quiz timers and schedules: ``StudyBot.tick`` logs its own failures. Ticks fall just
+        after whole seconds, so a schedule due at 09:00 fires at 09:00:00, not up to 1 s late."""
         while not self._stopping.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), interval)
+                await asyncio.wait_for(self._stopping.wait(), until_next_tick(interval))
             if self._stopping.is_set():
                 return
             try:
                 await self.studybot.tick()
             except Exception:
                 log.exception("tick failed")
+
+    async def connection_problem(self) -> str | None:
+        """For ``/healthz``: None while every shard of this process is connected."""
+        if self._stopping.is_set() or self.is_closed():
+            return "stopping"
+        if not self.shards:
+            return "connecting to Discord"
+        down = [str(i) for i, shard in self.shards.items() if shard.is_closed()]
+        return f"shards {', '.join(down)} disconnected" if down else None
 
     def topics(self) -> list[str]:
         """Topics offered while typing: the ones quiz and schedule commands accept."""

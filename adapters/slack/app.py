@@ -22,7 +22,6 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import text as sql
 
 from adapters.slack import guard
 from adapters.slack.config import BOT_SCOPES, SlackConfig
@@ -36,6 +35,7 @@ from bot.commands.parse import ParseError, parse_command_line
 from bot.commands.registry import COMMANDS
 from bot.events import Actor, Command, Place, Press, Text
 from bot.faults import FaultLog
+from bot.ops.lifecycle import InFlight
 from bot.replies import Reply, private
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 #: Seconds the bot may work on a command or click before acknowledging it (Slack allows 3).
 ACK_BUDGET = 2.0
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
 #: Every action id the core makes: ``<prefix>:<part>:...`` (see bot.commands.registry.action).
 ACTION_IDS = re.compile(r"^[A-Za-z][\w-]*(:.*)?$")
 _MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
@@ -80,6 +79,7 @@ class SlackAdapter:
         self.notifier = SlackNotifier(self.clients)
         self.people = People(studybot, config.teacher_group, config.teacher_ids)
         self.seen = SeenEvents(studybot)
+        self.in_flight = InFlight()  # listeners under way: shutdown lets them finish
         self._register()
 
     # -- listeners --------------------------------------------------------------------------
@@ -111,6 +111,11 @@ class SlackAdapter:
 
     async def _on_command(self, ack: Any, command: dict[str, Any], client: AsyncWebClient,
                           respond: AsyncRespond) -> None:
+        with self.in_flight.track():  # a stopping process lets this finish
+            await self._command(ack, command, client, respond)
+
+    async def _command(self, ack: Any, command: dict[str, Any], client: AsyncWebClient,
+                       respond: AsyncRespond) -> None:
         team, user, channel = command["team_id"], command["user_id"], command["channel_id"]
 
         async def work() -> list[Reply]:
@@ -122,6 +127,11 @@ class SlackAdapter:
 
     async def _on_mention(self, event: dict[str, Any], body: dict[str, Any],
                           client: AsyncWebClient, context: Any) -> None:
+        with self.in_flight.track():
+            await self._mention(event, body, client, context)
+
+    async def _mention(self, event: dict[str, Any], body: dict[str, Any],
+                       client: AsyncWebClient, context: Any) -> None:
         if event.get("bot_id") or not event.get("user"):
             return  # another app mentioning us: never answer bots (no loops)
         team = body.get("team_id") or event.get("team") or ""
@@ -140,6 +150,11 @@ class SlackAdapter:
 
     async def _on_action(self, ack: Any, body: dict[str, Any], action: dict[str, Any],
                          client: AsyncWebClient, respond: AsyncRespond) -> None:
+        with self.in_flight.track():  # a stopping process lets this finish
+            await self._action(ack, body, action, client, respond)
+
+    async def _action(self, ack: Any, body: dict[str, Any], action: dict[str, Any],
+                      client: AsyncWebClient, respond: AsyncRespond) -> None:
         user = body["user"]
         team = (body.get("team") or {}).get("id") or user.get("team_id", "")
         container = body.get("container") or {}
@@ -202,11 +217,11 @@ class SlackAdapter:
     # -- serving over HTTP ----------------------------------------------------------------
 
     def web_app(self) -> web.Application:
-        """``POST /slack/events`` (events, commands, interactivity), ``GET /healthz``, and the
-        OAuth install pages when installable in many workspaces."""
+        """``POST /slack/events`` (events, commands, interactivity) and the OAuth install
+        pages when installable in many workspaces (``run.start`` adds ``/healthz`` and
+        ``/metrics``)."""
         application = web.Application()
         application.router.add_post(EVENTS_PATH, self._handle_post)
-        application.router.add_get(HEALTH_PATH, self._health)
         flow = self.app.oauth_flow
         if flow is not None:
             application.router.add_get(flow.install_path, self._handle_install)
@@ -233,15 +248,6 @@ class SlackAdapter:
         response = await self.app.oauth_flow.handle_callback(await to_bolt_request(request))
         return await to_aiohttp_response(response)
 
-    async def _health(self, request: web.Request) -> web.Response:
-        try:
-            async with self.studybot.db.transaction() as session:
-                await session.execute(sql("SELECT 1"))
-        except Exception as exc:
-            self.studybot.service(FaultLog).report("health check", exc)
-            return web.json_response({"ok": False, "database": "unreachable"}, status=503)
-        self.studybot.service(FaultLog).recovered("health check")
-        return web.json_response({"ok": True})
 
 
 async def done_then_ack(ack: Any, work: Coroutine[Any, Any, list[Reply]]) -> list[Reply]:

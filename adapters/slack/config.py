@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.settings import DEFAULT_PORT, SettingProblem, http_address
+
 DEFAULT_API_URL = "https://slack.com/api/"
 
 #: What the bot asks for when a workspace installs it (kept in step with manifest.yaml).
@@ -27,7 +29,7 @@ class SlackConfig:
     client_id: str | None = None  # with client_secret: multi-workspace OAuth
     client_secret: str | None = None
     api_url: str = DEFAULT_API_URL
-    port: int = 3000
+    port: int = DEFAULT_PORT
     host: str = "0.0.0.0"
     teacher_group: str | None = None
     teacher_ids: frozenset[str] = field(default_factory=frozenset)
@@ -47,6 +49,10 @@ class SlackConfig:
     def from_env(cls, env: Mapping[str, str] | None = None) -> SlackConfig:
         env = os.environ if env is None else env
         ids = {part.strip() for part in env.get("SLACK_TEACHER_IDS", "").split(",") if part.strip()}
+        try:
+            host, port = http_address(env)
+        except SettingProblem as problem:
+            raise ConfigError(str(problem)) from None
         config = cls(
             bot_token=env.get("SLACK_BOT_TOKEN") or None,
             signing_secret=env.get("SLACK_SIGNING_SECRET", ""),
@@ -54,8 +60,7 @@ class SlackConfig:
             client_id=env.get("SLACK_CLIENT_ID") or None,
             client_secret=env.get("SLACK_CLIENT_SECRET") or None,
             api_url=_with_slash(env.get("SLACK_API_URL") or DEFAULT_API_URL),
-            port=_port(env.get("STUDYBOT_HTTP_PORT", "3000")),
-            host=env.get("STUDYBOT_HTTP_HOST", "0.0.0.0"),
+            host=host, port=port,
             teacher_group=env.get("SLACK_TEACHER_GROUP") or None,
             teacher_ids=frozenset(ids),
         )
@@ -76,9 +81,3 @@ class SlackConfig:
 
 def _with_slash(url: str) -> str:
     return url if url.endswith("/") else url + "/"
-
-
-def _port(text: str) -> int:
-    if not text.isdigit() or not 0 <= int(text) < 65536:
-        raise ConfigError(f"STUDYBOT_HTTP_PORT must be a port number, not {text!r}.")
-    return int(text)

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.counting import (
+    ConnectionRetry,
+    CountingWebClient,
+    RateLimitRetry,
+    ServerErrorRetry,
+)
 from adapters.slack.delivery import Target, deliver, message, open_dm
 from bot.events import Place
 from bot.replies import Reply
@@ -24,9 +25,8 @@ from bot.replies import Reply
 def web_client(token: str | None, base_url: str) -> AsyncWebClient:
     """A Web API client that waits out a rate limit (a class clicking at once) and retries a
     dropped connection or one 500/503 before giving up."""
-    return AsyncWebClient(token=token, base_url=base_url, retry_handlers=[
-        AsyncConnectionErrorRetryHandler(), AsyncRateLimitErrorRetryHandler(max_retry_count=2),
-        AsyncServerErrorRetryHandler(max_retry_count=1)])
+    return CountingWebClient(token=token, base_url=base_url, retry_handlers=[
+        ConnectionRetry(), RateLimitRetry(max_retry_count=2), ServerErrorRetry(max_retry_count=1)])
 
 
 class Clients:

@@ -1,7 +1,9 @@
 """Starting the Slack bot: ``studybot run --platform slack``.
 
 :func:`start` is the one start-up path (production and tests): it wires the adapter to the
-core, serves HTTP or connects Socket Mode, and keeps ``studybot.tick()`` running.
+core, serves HTTP (Slack's requests, ``/healthz`` and ``/metrics``) or connects Socket Mode
+(with ``/healthz`` and ``/metrics`` on the same port all the same), and keeps
+``studybot.tick()`` running.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import signal
 import sys
 from dataclasses import dataclass, field
 
@@ -22,6 +23,11 @@ from slack_sdk.errors import SlackApiError
 from adapters.slack.app import SlackAdapter
 from adapters.slack.config import ConfigError, SlackConfig
 from bot.app import StudyBot
+from bot.clock import until_next_tick
+from bot.ops import http as ops_http
+from bot.ops.http import Ops
+from bot.ops.lifecycle import SHUTDOWN_GRACE, stop_on_signals
+from bot.ops.logs import setup_logging
 
 log = logging.getLogger(__name__)
 
@@ -30,21 +36,37 @@ TICK_EVERY = 1.0  # seconds between runs of the core's timers (quiz deadlines, s
 
 @dataclass
 class RunningSlack:
-    """A started bot: the adapter, the port it serves HTTP on (None in Socket Mode)."""
+    """A started bot: the adapter, the port it serves HTTP on."""
 
     adapter: SlackAdapter
+    ops: Ops
     port: int | None = None
     runner: web.AppRunner | None = None
     socket: AsyncSocketModeHandler | None = None
-    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    ticker: asyncio.Task[None] | None = None
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    stopped: bool = False
 
-    async def stop(self) -> None:
-        for task in self.tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    async def stop(self, grace: float = SHUTDOWN_GRACE) -> None:
+        """Stop taking work (Socket Mode disconnects; HTTP stops listening, answering the
+        requests already received), let the listeners under way and the tick under way
+        finish, then close."""
+        if self.stopped:
+            return
+        self.stopped = True
+        self.ops.stopping = True
+        self.stopping.set()
         if self.socket is not None:
             await self.socket.close_async()  # type: ignore[no-untyped-call]
+        if self.runner is not None:
+            for site in list(self.runner.sites):
+                await site.stop()  # no new connections; requests already in are answered
+        await self.adapter.in_flight.wait(grace)  # work Slack was already told was received
+        if self.ticker is not None:
+            try:
+                await asyncio.wait_for(self.ticker, grace)
+            except TimeoutError:
+                log.warning("the tick under way took over %.0f s at shutdown; cancelled", grace)
         if self.runner is not None:
             await self.runner.cleanup()
 
@@ -57,21 +79,32 @@ async def start(studybot: StudyBot, config: SlackConfig,
     studybot.notifier = adapter.notifier
     if not config.oauth:
         await _check_token(adapter)
-    running = RunningSlack(adapter)
+    running = RunningSlack(adapter, Ops(studybot))
     if config.socket_mode:
         running.socket = AsyncSocketModeHandler(adapter.app, config.app_token)
+        running.ops.platform = lambda: _socket_problem(running)
         await running.socket.connect_async()  # type: ignore[no-untyped-call]
         log.info("Slack: connected in Socket Mode")
+        running.runner = await ops_http.serve(running.ops, config.host, config.port)
     else:
-        running.runner = web.AppRunner(adapter.web_app(), access_log=None)
+        application = adapter.web_app()
+        running.ops.add_routes(application)
+        running.runner = web.AppRunner(application, access_log=None,
+                                       shutdown_timeout=SHUTDOWN_GRACE)
         await running.runner.setup()
-        site = web.TCPSite(running.runner, config.host, config.port)
-        await site.start()
-        running.port = running.runner.addresses[0][1]
-        log.info("Slack: serving HTTP on %s:%s", config.host, running.port)
+        await ops_http.start_site(running.runner, config.host, config.port)
+        log.info("Slack: serving HTTP on %s:%s", config.host, ops_http.bound_port(running.runner))
+    running.port = ops_http.bound_port(running.runner)
     if tick_every is not None:
-        running.tasks.append(asyncio.create_task(tick_forever(studybot, tick_every)))
+        running.ticker = asyncio.create_task(
+            tick_forever(studybot, tick_every, running.stopping))
     return running
+
+
+async def _socket_problem(running: RunningSlack) -> str | None:
+    if running.socket is None or not await running.socket.client.is_connected():
+        return "Socket Mode disconnected"
+    return None
 
 
 async def _check_token(adapter: SlackAdapter) -> None:
@@ -83,33 +116,35 @@ async def _check_token(adapter: SlackAdapter) -> None:
         raise ConfigError(f"Slack refused SLACK_BOT_TOKEN: {reason}") from error
 
 
-async def tick_forever(studybot: StudyBot, every: float) -> None:
-    while True:
-        await studybot.tick()  # logs and survives each timer's failure itself
-        await asyncio.sleep(every)
+async def tick_forever(studybot: StudyBot, every: float, stopping: asyncio.Event) -> None:
+    """Tick just after each whole second until ``stopping`` is set; a tick under way
+    finishes (``StudyBot.tick`` logs and survives each timer's failure itself)."""
+    while not stopping.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), until_next_tick(every))
+        if not stopping.is_set():
+            await studybot.tick()
 
 
 async def serve(config: SlackConfig) -> None:
-    """Run until SIGINT/SIGTERM, then close the connections and the database."""
+    """Run until SIGINT/SIGTERM, then stop gracefully and close the database."""
     studybot = await StudyBot.create()
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, stop.set)
+    stop_on_signals(stop.set)
     try:
         running = await start(studybot, config)
         try:
             await stop.wait()
+            log.info("stopping: finishing the work in flight")
         finally:
             await running.stop()
     finally:
         await studybot.close()
+        log.info("stopped")
 
 
 def main(args: argparse.Namespace | None = None) -> int:
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging()
     try:
         config = SlackConfig.from_env()
         asyncio.run(serve(config))

@@ -18,14 +18,15 @@ import itertools
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
-
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Literal
 
 from bot.calendar.dates import MONTHS, PartialDate
 from knowledge.loader import KnowledgeBase
 from knowledge.models import EventEntry
+
+if TYPE_CHECKING:  # matplotlib is imported when a timeline is drawn: a second off every start
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 HEADER = 104.0  # points above the first year heading: title and legend
 WIDTH = 520.0  # points; 7.2 in, drawn at 150 dpi: 1080 px, a phone screenshot's width
@@ -191,6 +192,8 @@ def page_figure(events: Sequence[Dated], page: int, pages: int,
                 carried: Sequence[Dated] = ()) -> Figure:
     """One page drawn: its axes run in points, down the page (y grows downwards)."""
     rows, height = _layout(events, HEADER, carried)
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(WIDTH / 72, height / 72), dpi=DPI, facecolor="white")
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, WIDTH)

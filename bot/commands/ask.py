@@ -27,6 +27,7 @@ from bot.commands.settings import answers_private
 from bot.commands.share import answer_privately
 from bot.events import Command, Press
 from bot.faults import FaultLog, storage_unreachable
+from bot.ops.metrics import record_question
 from bot.replies import MAX_ACTION_ID, Asked, Choice, Reply, private
 from bot.storage.conversations import last_subject, remember
 
@@ -61,6 +62,7 @@ async def ask(bot: StudyBot, cmd: Command) -> list[Reply]:
     turn = reply_to(engine, question, engine.by_id.get(last or ""))
     if not turn.answer.question:
         return [private(turn.answer.lead)]
+    record_question(outcome(turn.answer))
     if turn.subject is not None or last is not None:
         await _remember(bot, cmd, turn.subject.id if turn.subject else None)
     return [await _shown(bot, cmd, question, turn.answer)]
@@ -87,6 +89,10 @@ async def _remember(bot: StudyBot, cmd: Command, entry_id: str | None) -> None:
             raise
         bot.service(FaultLog).report("conversation memory", exc)
 
+
+def outcome(result: Answer) -> str:
+    """How the answer went, for ``studybot_questions_total``: sure, close or none."""
+    return result.confidence
 
 
 @action("ask")

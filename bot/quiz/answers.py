@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import Actor
 from bot.faults import FaultLog
+from bot.ops.metrics import count_answers
 from bot.quiz.models import GROUP, PAUSED, RUNNING, QuizAnswer, QuizQuestion, QuizSession
 from bot.quiz.writes import quiz_transaction
 from bot.replies import Reply, private
@@ -155,6 +156,7 @@ async def write_batch(bot: StudyBot, batch: list[Pending]) -> list[list[Reply]]:
             replies.append(reply)
         if inserts:
             await session.execute(INSERT_IF_OPEN, inserts)
+        lost: set[tuple[int, str]] = set()
         if inserts and bot.db.is_sqlite:  # PostgreSQL: the share lock kept them open
             stored = await _earlier_answers(session, [r["question_row"] for r in inserts],
                                             {r["user_id"] for r in inserts})
@@ -164,6 +166,7 @@ async def write_batch(bot: StudyBot, batch: list[Pending]) -> list[list[Reply]]:
                 if found is not None and (found.id, item.actor.user_id) in lost:
                     replies[i] = [private(f"Sorry, question {item.position + 1} closed just "
                                           "before your answer arrived, so it wasn't counted.")]
+    count_answers("quiz", len(inserts) - len(lost))  # committed
     return replies
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands.parse import id_numbers
 from bot.events import Actor, Place, Press
+from bot.ops.metrics import count_answers
 from bot.quiz.bank import question_bank
 from bot.quiz.group import create_session
 from bot.quiz.models import FINISHED, RUNNING, SOLO, STOPPED, QuizAnswer, QuizQuestion, QuizSession
@@ -128,6 +129,7 @@ async def _mark(bot: StudyBot, press: Press, session_id: int, position: int,
             quiz.state, quiz.finished_at = FINISHED, now
             score = await _score(session, session_id)
             replies.append(private(_summary(score, quiz.total), title="Practice done"))
+    count_answers("solo")  # committed: the transaction above has closed
     return replies
 
 

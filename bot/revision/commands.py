@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from bot.commands.parse import id_numbers
 from bot.commands.registry import Option, action, command, ticker
 from bot.events import Actor, Command, Press
+from bot.ops.metrics import count_answers
 from bot.quiz.bank import Question, question_bank
 from bot.replies import Choice, Reply, private
 from bot.revision.cards import (
@@ -132,6 +133,7 @@ async def _answer(bot: StudyBot, actor: Actor, card_id: int, choice: int) -> Rep
         correct = choice == right
         review = await rate(session, row, Rating.Good if correct else Rating.Again, correct, now)
         back = wait_text(row.due, now)
+    count_answers("revision")
     explanation = f"\n{question.explanation}" if question.explanation else ""
     if not correct:
         picked = labels[choice] if 0 <= choice < len(labels) else "?"

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.commands.parse import id_numbers
 from bot.commands.registry import action, ticker
 from bot.events import Place, Press
+from bot.ops.metrics import count_answers
 from bot.quiz.bank import Question, question_bank, stable_rng
 from bot.replies import Reply, private
 from bot.revision.cards import Owner, add_card, wait_text
@@ -104,6 +105,7 @@ async def on_answer(bot: StudyBot, press: Press, parts: list[str]) -> list[Reply
             await add_card(session, Owner(actor.tenant_key, actor.user_id), question.id, now,
                            "missed")
         reveal_in = wait_text(post.reveal_at, now)
+    count_answers("channel")
     return [private(f"Got it: you answered {labels[choice]}. The answer is revealed {reveal_in}.")]
 
 

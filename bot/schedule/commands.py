@@ -1,29 +1,33 @@
 """``schedule add|list|remove`` for teachers, and the ticker that fires due schedules.
 
-Firing is claimed in the database: a process fires an occurrence only if its
-``UPDATE schedules SET next_due = <next> WHERE id = ? AND next_due = <the value it read>``
-changes the row. Under PostgreSQL's row locks (and SQLite's single writer) exactly one process
-succeeds, so with several processes, or after a restart, each occurrence posts once. The claim
-commits before posting: a crash between the two loses that one post rather than doubling it.
+Firing is claimed in the database (:func:`claim_due`): a process fires an occurrence only if
+its ``UPDATE schedules SET next_due = <next> WHERE id = ? AND next_due = <the value it read>``
+changes the row, in a transaction that holds the rows (PostgreSQL's ``FOR UPDATE SKIP
+LOCKED``) or the database (SQLite's one writer). So with several processes, or after a
+restart, each occurrence posts once. The claim commits before posting: a crash between the
+two loses that one post rather than doubling it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import defaultdict
 from collections.abc import Mapping
-from datetime import datetime
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, delete, func, select, text, update
 
 from bot.calendar.commands import on_this_day_at, on_this_day_reply
 from bot.commands.registry import Option, command, ticker
 from bot.events import Command, Place
+from bot.ops.metrics import schedule_fired, schedule_missed
 from bot.quiz.bank import question_bank
 from bot.replies import Reply, private
 from bot.schedule.channel import post_channel_question
-from bot.schedule.models import Schedule
+from bot.schedule.models import Occurrence, Schedule
 from bot.schedule.quizzes import start_scheduled_quiz
 from bot.schedule.timing import (
     days_text,
@@ -159,44 +163,107 @@ async def schedule_remove(bot: StudyBot, cmd: Command) -> list[Reply]:
 
 # --- Firing -------------------------------------------------------------------------------
 
+#: Schedules claimed in one transaction (the first batch smaller, so posting starts sooner),
+#: and posted at once: each post mostly waits on the chat platform.
+FIRST_BATCH, CLAIM_BATCH = 100, 500
+PARALLEL_POSTS = 1000
+
+
 @ticker
 async def fire_schedules(bot: StudyBot) -> None:
-    """Fire every due schedule once; late ones only within the grace window."""
+    """Fire every due schedule once; late ones only within the grace window.
+
+    Due schedules are claimed in batches (one transaction each) and posted side by side while
+    the next batch is claimed, so thousands due at the same minute (every school at 09:00) go
+    out within about a second, by however many processes share the database.
+    """
     now = bot.clock.now()
+    limit = asyncio.Semaphore(PARALLEL_POSTS)
+    days: dict[date, Reply | None] = {}  # one on-this-day post per local day
+
+    async def post(due: Occurrence) -> None:
+        async with limit:
+            try:
+                await fire(bot, due, days)
+            except Exception:
+                log.exception("schedule #%s failed", due.id)
+            else:
+                schedule_fired(due.kind, (bot.clock.now() - due.when).total_seconds())
+
+    posting: list[asyncio.Task[None]] = []
+    batch = FIRST_BATCH
+    while True:
+        claimed, more = await claim_due(bot, now, batch)
+        posting += [asyncio.create_task(post(due)) for due in claimed]
+        if not more:
+            break
+        batch = CLAIM_BATCH
+    await asyncio.gather(*posting)
+
+
+async def claim_due(bot: StudyBot, now: datetime,
+                    batch: int = CLAIM_BATCH) -> tuple[list[Occurrence], bool]:
+    """Claim up to ``batch`` due schedules: move each to its next due time and return the
+    occurrences this process must fire, and whether more may be due.
+
+    PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so processes claiming together take different rows.
+    SQLite: the transaction takes the database's one write lock before it reads. Either way
+    each occurrence is claimed once; the ``next_due`` guard in the update makes sure of it.
+    A claim commits before posting: a crash between the two loses that one post rather than
+    doubling it. (Plain rows, not ORM objects: at 10,000 a minute their cost shows.)
+    """
+    table = cast(Table, Schedule.__table__)
+    fired: list[Occurrence] = []
     async with bot.db.transaction() as session:
-        due = (await session.execute(select(Schedule).where(Schedule.next_due <= now)
-                                     .order_by(Schedule.next_due).limit(200))).scalars().all()
-    for row in due:
-        try:
-            fired_at = await claim(bot, row, now)
-            if fired_at is not None:
-                await fire(bot, row, fired_at)
-        except Exception:
-            log.exception("schedule #%s failed", row.id)
+        if bot.db.is_sqlite:
+            await session.execute(text("UPDATE schedules SET id = id WHERE 0"))  # write lock
+        rows = (await session.execute(
+            select(table).where(table.c.next_due <= now).order_by(table.c.next_due)
+            .limit(batch).with_for_update(skip_locked=True))).all()
+        # schedules with the same rule and due time move on together: one plan, one update
+        groups: dict[tuple[str, str, str, datetime], list[Any]] = defaultdict(list)
+        for row in rows:
+            groups[row.days, row.at_time, row.timezone, row.next_due].append(row)
+        for (days, at, zone, due), members in groups.items():
+            fire_at, new_due = plan(parse_days(days), parse_time(at), ZoneInfo(zone), due, now)
+            await session.execute(_move_on(table, [r.id for r in members], due, new_due,
+                                           fire_at))
+            for row in members:
+                if fire_at is None:
+                    schedule_missed(row.kind)
+                    continue
+                fired.append(Occurrence(row.id, row.tenant_key, row.platform, row.tenant,
+                                        row.channel, row.thread, row.kind, row.timezone,
+                                        row.topic, row.created_by, fire_at))
+    return fired, len(rows) == batch
 
 
-async def claim(bot: StudyBot, row: Schedule, now: datetime) -> datetime | None:
-    """Move the schedule to its next due time; return the occurrence to fire if this process
-    won it (None when another process did, or the occurrence is too late to fire)."""
-    zone = ZoneInfo(row.timezone)
-    fire_at, new_due = plan(parse_days(row.days), parse_time(row.at_time), zone, row.next_due, now)
-    async with bot.db.transaction() as session:
-        changes: dict[str, object] = {"next_due": new_due}
-        if fire_at is not None:
-            changes["last_fired"] = fire_at
-        result = await session.execute(update(Schedule).where(
-            Schedule.id == row.id, Schedule.next_due == row.next_due).values(**changes))
-    won = result.rowcount == 1  # type: ignore[attr-defined]
-    return fire_at if won else None
+def _move_on(table: Table, ids: list[int], due: datetime, new_due: datetime,
+             fired: datetime | None) -> Any:
+    """``UPDATE schedules SET next_due, last_fired WHERE id IN (...) AND next_due = <as read>``."""
+    changes: dict[str, object] = {"next_due": new_due}
+    if fired is not None:
+        changes["last_fired"] = fired
+    return (update(table).where(table.c.id.in_(ids), table.c.next_due == due)
+            .values(**changes))
 
 
-async def fire(bot: StudyBot, row: Schedule, when: datetime) -> None:
-    if row.kind == "onthisday":
-        result = on_this_day_at(bot, when.astimezone(ZoneInfo(row.timezone)))
-        if result.events:  # only a pack with no event dated to the day has nothing to say
-            await bot.notifier.post(row.place, on_this_day_reply(result))
-    elif row.kind == "revision":
-        await post_channel_question(bot, row.place, row.tenant_key, row.topic, row.id, when,
-                                    ZoneInfo(row.timezone))
-    elif row.kind == "quiz":
-        await start_scheduled_quiz(bot, row)
+async def fire(bot: StudyBot, due: Occurrence, days: dict[date, Reply | None] | None = None
+               ) -> None:
+    """Post one occurrence. ``days`` keeps each local day's on-this-day post within a tick."""
+    zone = ZoneInfo(due.timezone)
+    if due.kind == "onthisday":
+        local = due.when.astimezone(zone)
+        days = {} if days is None else days
+        if local.date() not in days:
+            found = on_this_day_at(bot, local)
+            # only a pack with no event dated to the day has nothing to say
+            days[local.date()] = on_this_day_reply(found) if found.events else None
+        reply = days[local.date()]
+        if reply is not None:
+            await bot.notifier.post(due.place, reply)
+    elif due.kind == "revision":
+        await post_channel_question(bot, due.place, due.tenant_key, due.topic, due.id,
+                                    due.when, zone)
+    elif due.kind == "quiz":
+        await start_scheduled_quiz(bot, due)

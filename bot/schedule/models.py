@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
@@ -32,6 +33,28 @@ class Schedule(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     next_due: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     last_fired: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    @property
+    def place(self) -> Place:
+        return Place(self.platform, self.tenant, self.channel, self.thread)
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One claimed occurrence of a schedule, due ``when``: what firing it needs, as plain
+    values (claiming thousands at once, ORM objects cost more than the rest)."""
+
+    id: int
+    tenant_key: str
+    platform: str
+    tenant: str
+    channel: str
+    thread: str | None
+    kind: str
+    timezone: str
+    topic: str | None
+    created_by: str
+    when: datetime
 
     @property
     def place(self) -> Place:

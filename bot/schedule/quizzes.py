@@ -11,14 +11,14 @@ from bot.quiz.models import AUTO
 
 if TYPE_CHECKING:
     from bot.app import StudyBot
-    from bot.schedule.models import Schedule
+    from bot.schedule.models import Occurrence
 
 log = logging.getLogger(__name__)
 QUESTIONS = 5  # "a short group quiz"
 SECONDS = 20
 
 
-async def start_scheduled_quiz(bot: StudyBot, row: Schedule) -> None:
+async def start_scheduled_quiz(bot: StudyBot, row: Occurrence) -> None:
     """Start the quiz as the teacher who set the schedule; it runs on the bot's ticks."""
     teacher = Actor(row.platform, row.tenant, row.created_by, "Scheduled quiz", is_teacher=True)
     settings = group.QuizSettings(topic=row.topic, questions=QUESTIONS, seconds=SECONDS,

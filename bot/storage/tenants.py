@@ -8,10 +8,11 @@ from sqlalchemy import JSON, Integer, String
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot import settings
 from bot.storage.base import Base, UTCDateTime
 from bot.storage.sql import insert_or_ignore
 
-DEFAULT_TIMEZONE = "Europe/London"
+DEFAULT_TIMEZONE = settings.DEFAULT_TIMEZONE
 
 
 class Tenant(Base):
@@ -36,7 +37,7 @@ async def get_tenant(session: AsyncSession, key: str, now: datetime) -> Tenant:
     tenant = await session.get(Tenant, key)
     if tenant is None:
         await insert_or_ignore(session, Tenant, [{
-            "key": key, "timezone": DEFAULT_TIMEZONE, "teacher_role": None,
+            "key": key, "timezone": settings.default_timezone(), "teacher_role": None,
             "teacher_users": [], "created_at": now}], ["key"])
         tenant = await session.get(Tenant, key)
         if tenant is None:  # pragma: no cover - the insert or the other writer made it

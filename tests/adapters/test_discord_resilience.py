@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from adapters.discord.config import ConfigError, DiscordConfig
@@ -21,7 +22,7 @@ from bot.storage.db import Database
 from knowledge.loader import KnowledgeBase
 from tests.adapters.process import failed_start, free_port
 from tests.fakes.discord_harness import STUDENT, TEACHER, DiscordBot, start_bot
-from tests.fakes.discord_server import EPHEMERAL, FakeDiscord
+from tests.fakes.discord_server import EPHEMERAL, FAKE_TOKEN, FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -185,8 +186,11 @@ def test_configuration_from_the_environment() -> None:
 async def test_the_real_process_serves_discord_from_its_environment(
         fake_discord: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """``studybot run --platform discord`` in its own process, pointed at the fake by its
-    environment alone."""
-    env = os.environ | fake_discord.env() | {"STUDYBOT_DATA_DIR": str(tmp_path)}
+    environment alone; its HTTP port answers /healthz and /metrics, as on every platform."""
+    port = free_port()
+    env = os.environ | fake_discord.env() | {"STUDYBOT_DATA_DIR": str(tmp_path),
+                                             "STUDYBOT_HTTP_PORT": str(port),
+                                             "STUDYBOT_HTTP_HOST": "127.0.0.1"}
     env.pop("DATABASE_URL", None)
     command = [sys.executable, "-m", "bot", "run", "--platform", "discord"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
@@ -197,6 +201,17 @@ async def test_the_real_process_serves_discord_from_its_environment(
             await fake_discord.command("help", user=STUDENT), timeout=10)
         assert answer["embeds"][0]["title"] == "Study bot help"
         assert (tmp_path / "studybot.sqlite3").exists()
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                assert resp.status == 200
+                assert await resp.json() == {"ok": True, "database": "ok",
+                                             "platform": "connected"}
+            async with http.get(f"http://127.0.0.1:{port}/metrics") as resp:
+                metrics = await resp.text()
+        assert 'studybot_request_seconds_count{event="help",platform="discord"} 1.0' in metrics
+        health = subprocess.run([sys.executable, "-m", "bot", "health"], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=60)
+        assert health.returncode == 0 and '"ok": true' in health.stdout
     finally:
         process.terminate()
         output = await asyncio.to_thread(process.communicate, timeout=30)
@@ -216,8 +231,8 @@ def test_no_network_at_start_is_one_line_and_a_failure(tmp_path: Path) -> None:
     """Discord unreachable (no network, a wrong DISCORD_API_BASE): one line, exit 1."""
     closed = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env |= {"DISCORD_TOKEN": "a-token", "DISCORD_API_BASE": f"http://127.0.0.1:{closed}/api/v10",
-            "STUDYBOT_DATA_DIR": str(tmp_path)}
+    env |= {"DISCORD_TOKEN": FAKE_TOKEN, "DISCORD_API_BASE": f"http://127.0.0.1:{closed}/api/v10",
+            "STUDYBOT_DATA_DIR": str(tmp_path), "STUDYBOT_HTTP_PORT": str(free_port())}
     assert failed_start("discord", env).startswith(
         f"studybot: cannot reach Discord at http://127.0.0.1:{closed}/api/v10: "
         f"Cannot connect to host 127.0.0.1:{closed}")

@@ -27,7 +27,12 @@ async def test_a_slash_command_over_socket_mode_is_acked_and_answered(
     # acking first, as production does: the reply follows the acknowledgement
     async with slack_world(studybot, clock, app_token="xapp-test", signing_secret="",
                            process_before_response=False) as world:
-        assert world.running.port is None  # no HTTP server in Socket Mode
+        # the HTTP port serves health and metrics only: Slack's requests come by the socket
+        base = f"http://127.0.0.1:{world.running.port}"
+        async with world.http.get(f"{base}/healthz") as resp:
+            assert resp.status == 200 and (await resp.json())["platform"] == "connected"
+        async with world.http.post(f"{base}/slack/events", data=b"{}") as resp:
+            assert resp.status == 404
         assert world.fake.calls_to("apps.connections.open")
         envelope = command_envelope("env-1", STUDENTS[0], "help",
                                     world.fake.response_url("sock1"))

@@ -101,7 +101,7 @@ def test_the_platform_is_chosen_from_the_tokens_set() -> None:
 def test_studybot_console_and_run_in_a_terminal(tmp_path: Path) -> None:
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path),
            "USER": "ana", "STUDYBOT_DATA_DIR": str(tmp_path / "data")}
-    for command in (["console"], ["run"]):
+    for command in (["console"], ["run", "--platform", "console"]):
         done = subprocess.run([sys.executable, "-m", "bot", *command], cwd=ROOT, env=env,
                               input="colectivisation\n/help\n", capture_output=True, text=True,
                               timeout=60, check=False)
@@ -109,6 +109,19 @@ def test_studybot_console_and_run_in_a_terminal(tmp_path: Path) -> None:
         assert "Collectivisation" in done.stdout and "/help [command]" in done.stdout
         assert done.stdout.rstrip().endswith("Bye.")
     assert (tmp_path / "data" / "studybot.sqlite3").exists()
+
+
+def test_run_with_no_token_and_no_terminal_says_what_to_set(tmp_path: Path) -> None:
+    """A container started with no token must not chat with nobody and exit 0."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path),
+           "STUDYBOT_DATA_DIR": str(tmp_path / "data")}
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 2
+    assert "Bye" not in done.stdout
+    assert "DISCORD_TOKEN" in done.stderr and "SLACK_BOT_TOKEN" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
 
 
 async def test_a_post_while_the_user_types_gives_the_prompt_back(studybot: StudyBot,

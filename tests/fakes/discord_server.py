@@ -82,11 +82,16 @@ class Interaction:
     acked: float | None = None  # when the first callback arrived
 
 
+#: Shaped like a real bot token (its first part is the bot's id, 900000000000000001, in
+#: base64), so ``studybot run`` and ``config check`` accept it as they would a real one.
+FAKE_TOKEN = "OTAwMDAwMDAwMDAwMDAwMDAx.Gfake1.local-fake-discord-token-not-a-secret"
+
+
 class FakeDiscord:
     """Start with ``await fake.start()``; point discord.py at ``api_base`` and ``gateway_url``."""
 
     def __init__(self, *, guilds: Iterable[int] = (1_000_000_000_000_001,), shard_count: int = 1,
-                 token: str = "fake-token") -> None:
+                 token: str = FAKE_TOKEN) -> None:
         self.token = token
         self.app_id = 900_000_000_000_000_001
         self.bot_user = {"id": str(self.app_id), "username": "studybot", "discriminator": "0",

@@ -1,0 +1,1 @@
+"""Operating the bot: logs, metrics, the health and metrics HTTP endpoints."""
