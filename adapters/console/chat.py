@@ -26,6 +26,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, TextIO
 
 from adapters.console.render import bold, terminal_parts, terminal_text, wants_styles
+from bot import settings
 from bot.commands.parse import ParseError, is_count, parse_command_line
 from bot.events import Actor, Command, Event, Place, Press, Text
 from bot.files import OutputError, page_path, remove_pages_after, write_file
@@ -267,7 +268,7 @@ async def run_console(out: TextIO, read: Callable[[str], str],
     from bot.app import StudyBot
     from bot.storage.db import default_url
 
-    files = Path(os.environ.get("STUDYBOT_DATA_DIR", "data")) / "console"
+    files = settings.data_dir() / "console"
     screen = ConsoleScreen(out, files, styled=wants_styles(out))
     if typed is not None:
         screen.typed = typed

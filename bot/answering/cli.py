@@ -19,11 +19,9 @@ if TYPE_CHECKING:
 
 def ask_main(args: argparse.Namespace) -> int:
     from bot.answering.conversation import Conversation
-    from bot.answering.engine import AnswerEngine
-    from knowledge.loader import load_knowledge
+    from bot.answering.index_cache import load_indexed
 
-    kb = load_knowledge()  # a bad pack: bot.cli.main refuses with every problem listed
-    engine = AnswerEngine.for_knowledge(kb)
+    _, engine = load_indexed()  # a bad pack: bot.cli.main refuses with every problem listed
     gc.freeze()  # the knowledge base and index never change: the collector can skip them
     talk = Conversation(engine)
     for number, question in enumerate(_questions(args.question, sys.stdin)):
