@@ -261,12 +261,15 @@ def readable(value: str) -> str:
 
 
 def readable_span(start: str, end: str | None) -> str:
-    """A date or a range, said the short way: "3-8 May 1937", "1917 to 1922"."""
+    """A date or a range, said the short way: "3-8 May 1937", "January to February 1937",
+    "1917 to 1922".""""
     if end is None or end == start:
         return readable(start)
     (y1, m1, d1), (y2, m2, d2) = parse_iso(start), parse_iso(end)
     if y1 == y2 and m1 == m2 and m1 is not None and d1 is not None and d2 is not None:
         return f"{d1}-{d2} {calendar.month_name[m1]} {y1}"
+    if y1 == y2 and m1 is not None and m2 is not None and d1 is None and d2 is None:
+        return f"{calendar.month_name[m1]} to {calendar.month_name[m2]} {y1}"
     return f"{readable(start)} to {readable(end)}"
 
 

@@ -67,6 +67,7 @@ def test_date_reading_and_writing() -> None:
     assert readable("1923-10") == "October 1923"
     assert readable("1968") == "1968"
     assert readable_span("1937-05-03", "1937-05-08") == "3-8 May 1937"
+    assert readable_span("1937-01", "1937-02") == "January to February 1937"
     assert readable_span("1917-11-07", "1922-10-25") == "7 November 1917 to 25 October 1922"
 
 
