@@ -262,7 +262,7 @@ def readable(value: str) -> str:
 
 def readable_span(start: str, end: str | None) -> str:
     """A date or a range, said the short way: "3-8 May 1937", "January to February 1937",
-    "1917 to 1922".""""
+    "1917 to 1922"."""
     if end is None or end == start:
         return readable(start)
     (y1, m1, d1), (y2, m2, d2) = parse_iso(start), parse_iso(end)
