@@ -51,7 +51,7 @@ def test_a_partial_date_never_claims_a_day(kb: KnowledgeBase, engine: AnswerEngi
     assert monthly, "the pack has events dated to the month"
     for event in monthly:
         heading = answer_entry(engine, event.id).text.splitlines()[0]  # type: ignore[union-attr]
-        assert re.search(r"\(\w+ \d{4}", heading), heading
+        assert re.search(r"\([A-Z][a-z]+ (to [A-Z][a-z]+ )?\d{4}", heading), heading
         assert not re.search(r"\(\d{1,2} ", heading), heading
     noted = next(e for e in kb.events() if e.date_note)
     assert noted.date_note in answer_entry(engine, noted.id).text  # type: ignore[union-attr]
