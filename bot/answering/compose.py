@@ -33,6 +33,7 @@ MAIN_PER_SIDE = 2  # arguments per side an overview leads with
 MORE_PER_SIDE = 3  # and adds on request
 LISTED = 6  # lines a list leads with before "More"
 MAX_LINKS = 10
+SURE = 1.0  # the score of a composed answer: what it lists is what was asked for
 NEAREST_WITHIN = 60  # days: further than this, a day with no event gets no "nearest" list
 SAME_NOTE = 70  # rapidfuzz token_set_ratio above which two notes make the same correction
 
@@ -67,7 +68,7 @@ def overview(engine: AnswerEngine, question: str = "") -> Answer:
     views = tuple((SIDE_BUTTONS[s], f"side:{s}") for s in SIDES if _arguments(engine, s))
     return Answer(question or "overview", "overview", "sure", tuple(lead), tuple(more),
                   (*asked, *concluded, *shown), tuple((*concluded[:1], *shown))[:MAX_LINKS],
-                  views, view="overview")
+                  views, view="overview", score=SURE)
 
 
 def side(engine: AnswerEngine, which: str, question: str = "") -> Answer:
@@ -78,7 +79,7 @@ def side(engine: AnswerEngine, which: str, question: str = "") -> Answer:
     others = tuple((SIDE_BUTTONS[s], f"side:{s}") for s in SIDES if s != which)
     return Answer(question or SIDE_LABELS[which], "side", "sure", lead, tuple(lines[LISTED:]),
                   tuple(arguments), tuple(arguments[:MAX_LINKS]), others, view=f"side:{which}",
-                  topic=which)
+                  topic=which, score=SURE)
 
 
 def historian(engine: AnswerEngine, person: Entry, question: str = "",
@@ -102,7 +103,7 @@ def historian(engine: AnswerEngine, person: Entry, question: str = "",
     entries = (*arguments, person, *works)
     return Answer(question or person.title, "historian", "sure", tuple(lead), tuple(more),
                   entries, entries[:MAX_LINKS],
-                  view=f"historian:{person.id}")
+                  view=f"historian:{person.id}", score=SURE)
 
 
 def historians(engine: AnswerEngine, question: str = "") -> Answer:
@@ -119,7 +120,7 @@ def historians(engine: AnswerEngine, question: str = "") -> Answer:
             entries.append(person)
     lead = (Part("heading", "The historians in the essay and its notes:"), *lines[:LISTED])
     return Answer(question or "historians", "historians", "sure", lead, tuple(lines[LISTED:]),
-                  tuple(entries), tuple(entries[:MAX_LINKS]), view="historians")
+                  tuple(entries), tuple(entries[:MAX_LINKS]), view="historians", score=SURE)
 
 
 def corrections(engine: AnswerEngine, question: str = "") -> Answer:
@@ -134,7 +135,7 @@ def corrections(engine: AnswerEngine, question: str = "") -> Answer:
             *lines[:LISTED])
     return Answer(question or "corrections", "corrections", "sure", lead,
                   tuple(lines[LISTED:]), tuple(noted), tuple(noted[:MAX_LINKS]),
-                  view="corrections")
+                  view="corrections", score=SURE)
 
 
 def _same_correction(one: Entry, other: Entry) -> bool:
@@ -163,7 +164,8 @@ def compare(engine: AnswerEngine, things: tuple[Entry, ...], question: str = "")
         lead.append(Part("text", link))
     ids = "+".join(t.id for t in things)
     return Answer(question or title, "compare", "sure", tuple(lead), tuple(more),
-                  tuple(drawn), tuple(things), view=f"compare:{ids}" if len(ids) < 80 else "")
+                  tuple(drawn), tuple(things), view=f"compare:{ids}" if len(ids) < 80 else "",
+                  score=SURE)
 
 
 def period(engine: AnswerEngine, asked: QueryDate, question: str = "") -> Answer | None:
@@ -183,7 +185,7 @@ def period(engine: AnswerEngine, asked: QueryDate, question: str = "") -> Answer
                             "story:"), *lines[:LISTED + 2])
     return Answer(question or readable_query(asked), "period", "sure", lead,
                   tuple(lines[LISTED + 2:]), tuple(events), tuple(events[:MAX_LINKS]),
-                  view=f"period:{asked.label}", topic=asked.label)
+                  view=f"period:{asked.label}", topic=asked.label, score=SURE)
 
 
 def _iso_day(asked: QueryDate) -> str:
